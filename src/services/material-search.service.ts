@@ -1,0 +1,120 @@
+import type { DataSource } from "typeorm";
+import type { PropertyKey } from "../domain/property-key";
+import type { Source } from "../domain/source";
+import { InvalidInputError } from "../errors";
+import { materialFilterSql, SqlParams, type MaterialFilter } from "./material-filter";
+import { MATERIAL_COLUMNS, type MaterialRecord } from "./records";
+
+export type MaterialOrderField = "FORMULA" | "NELEMENTS" | "PROPERTY";
+export type SortDirection = "ASC" | "DESC";
+
+export interface MaterialOrder {
+  readonly field: MaterialOrderField;
+  readonly direction?: SortDirection | null;
+  /** With PROPERTY: the key; materials without a value of it are left out. */
+  readonly key?: PropertyKey | null;
+  /** With PROPERTY: only values from this source count. */
+  readonly source?: Source | null;
+}
+
+export interface MaterialPage {
+  readonly materials: ReadonlyArray<{ material: MaterialRecord; cursor: string }>;
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+  /** Counted only when asked for: a count over a large filter costs more than the page. */
+  totalCount(): Promise<number>;
+}
+
+type CursorValue = string | number;
+
+function encodeCursor(values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+function decodeCursor(cursor: string, arity: number): CursorValue[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(values) &&
+      values.length === arity &&
+      values.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
+    ) {
+      return values as CursorValue[];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidInputError(`invalid cursor "${cursor}": pass an endCursor from a page with the same orderBy`);
+}
+
+/**
+ * Keyset pagination over materials: each order has a unique sort key (the
+ * formula, or a value followed by the material id), and the cursor holds it, so
+ * page N costs the same as page 1.
+ */
+export async function searchMaterials(
+  dataSource: DataSource,
+  args: { filter?: MaterialFilter | null; orderBy?: MaterialOrder | null; first: number; after?: string | null },
+): Promise<MaterialPage> {
+  const params = new SqlParams();
+  const where = materialFilterSql(args.filter, params);
+  const order = args.orderBy ?? { field: "FORMULA" };
+  const descending = order.direction === "DESC";
+  const cmp = descending ? "<" : ">";
+  const dir = descending ? "DESC" : "ASC";
+
+  let from = "materials m";
+  let sortColumns: string[];
+  let sortSelect = "";
+  if (order.field === "PROPERTY") {
+    if (!order.key) throw new InvalidInputError("orderBy.key is required when orderBy.field is PROPERTY");
+    const conditions = [`p.material_id = m.id`, `p.key = ${params.add(order.key)}`, `p.value IS NOT NULL`];
+    if (order.source) conditions.push(`p.source = ${params.add(order.source)}`);
+    from += ` CROSS JOIN LATERAL (SELECT avg(p.value) AS v FROM properties p WHERE ${conditions.join(" AND ")}) s`;
+    where.push(`s.v IS NOT NULL`);
+    sortColumns = ["s.v", "m.id"];
+    sortSelect = `, s.v AS "sortValue"`;
+  } else if (order.field === "NELEMENTS") {
+    sortColumns = ["m.nelements", "m.formula"];
+  } else {
+    sortColumns = ["m.formula"];
+  }
+  const countWhere = [...where];
+  const countParamCount = params.values.length;
+
+  if (args.after) {
+    const values = decodeCursor(args.after, sortColumns.length);
+    const placeholders = values.map((v) => params.add(v));
+    where.push(`(${sortColumns.join(", ")}) ${cmp} (${placeholders.join(", ")})`);
+  }
+  const limit = params.add(args.first + 1);
+  const sql =
+    `SELECT ${MATERIAL_COLUMNS}${sortSelect} FROM ${from}` +
+    (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
+    ` ORDER BY ${sortColumns.map((c) => `${c} ${dir}`).join(", ")} LIMIT ${limit}`;
+  const rows: Array<MaterialRecord & { sortValue?: number }> = await dataSource.query(sql, params.values);
+
+  const page = rows.slice(0, args.first);
+  const cursorOf = (r: MaterialRecord & { sortValue?: number }): CursorValue[] =>
+    order.field === "PROPERTY"
+      ? [Number(r.sortValue), r.id]
+      : order.field === "NELEMENTS"
+        ? [r.nelements, r.formula]
+        : [r.formula];
+  const countParams = params.values.slice(0, countParamCount);
+  return {
+    materials: page.map((r) => {
+      const { sortValue: _sortValue, ...material } = r;
+      return { material, cursor: encodeCursor(cursorOf(r)) };
+    }),
+    hasNextPage: rows.length > args.first,
+    hasPreviousPage: Boolean(args.after),
+    async totalCount() {
+      const [row] = await dataSource.query(
+        `SELECT count(*)::int AS n FROM ${from}` + (countWhere.length ? ` WHERE ${countWhere.join(" AND ")}` : ""),
+        countParams,
+      );
+      return (row as { n: number }).n;
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import type { PropertyKey } from "../domain/property-key";
+import type { Source } from "../domain/source";
+
+/** One value of one property of one entry, in the key's canonical unit, with the source's own value and unit. */
+@Entity({ name: "properties" })
+export class PropertyEntity {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id!: number;
+
+  @Column({ name: "entry_id", type: "integer" })
+  entryId!: number;
+
+  @Column({ name: "material_id", type: "integer" })
+  materialId!: number;
+
+  @Column({ type: "text" })
+  source!: Source;
+
+  @Column({ type: "text" })
+  key!: PropertyKey;
+
+  @Column({ type: "double precision", nullable: true })
+  value!: number | null;
+
+  @Column({ name: "value_array", type: "double precision", array: true, nullable: true })
+  valueArray!: number[] | null;
+
+  @Column({ type: "text" })
+  unit!: string;
+
+  @Column({ name: "source_value", type: "double precision", nullable: true })
+  sourceValue!: number | null;
+
+  @Column({ name: "source_unit", type: "text", nullable: true })
+  sourceUnit!: string | null;
+
+  @Column({ type: "text", default: "" })
+  method!: string;
+
+  @Column({ name: "temperature_k", type: "double precision", nullable: true })
+  temperatureK!: number | null;
+
+  @Column({ name: "updated_at", type: "timestamptz" })
+  updatedAt!: Date;
+}
