@@ -12,7 +12,7 @@ import { log } from "../logger";
 import { buildMatGraphSchema } from "../schema/build-schema";
 import { createContext, type GraphQLContext } from "../schema/context";
 import { createErrorFormatter } from "../schema/format-error";
-import { queryLimitsRule } from "../schema/query-limits";
+import { queryLimitsPlugin } from "../schema/query-limits";
 
 export interface RunningServer {
   readonly url: string;
@@ -35,9 +35,9 @@ export async function startHttpServer(dataSource: DataSource, config: Config): P
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: !config.isProduction,
-    validationRules: [queryLimitsRule({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost })],
     formatError: createErrorFormatter(config.isProduction, (message, error) => log.error(message, error)),
     plugins: [
+      queryLimitsPlugin<GraphQLContext>({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],

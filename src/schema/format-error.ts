@@ -1,4 +1,3 @@
-import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
 import { MatGraphError } from "../errors";
 
@@ -21,7 +20,7 @@ const PASS_THROUGH = new Set([
  */
 export function createErrorFormatter(isProduction: boolean, log: (message: string, error: unknown) => void) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    const original = unwrap(error);
     if (original instanceof MatGraphError) {
       return {
         message: original.message,
@@ -44,4 +43,15 @@ export function createErrorFormatter(isProduction: boolean, log: (message: strin
     }
     return { ...formatted, extensions: { ...formatted.extensions, code: "INTERNAL_SERVER_ERROR" } };
   };
+}
+
+/** The error a resolver threw, beneath GraphQL's wrapping (compared structurally: graphql may be loaded twice, CJS and ESM). */
+function unwrap(error: unknown): unknown {
+  let current = error;
+  for (let i = 0; i < 5; i++) {
+    const inner = (current as { originalError?: unknown } | null)?.originalError;
+    if (!inner) return current;
+    current = inner;
+  }
+  return current;
 }
