@@ -146,7 +146,14 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
   });
 
   it("serves an entry with its structure, spacegroup, array property and raw payload", async () => {
-    const res = await t.gql<{ entry: Record<string, any> }>(
+    interface EntryJson {
+      formula: string;
+      spacegroup: { number: number; symbol: string };
+      structure: { nsites: number; volume: number; sites: Array<{ xyz: number[] }> };
+      properties: Array<{ key: string; value: number | null; values: number[] | null }>;
+      raw: unknown;
+    }
+    const res = await t.gql<{ entry: EntryJson }>(
       `{ entry(source: MP, sourceId: "mp-13") { source sourceId formula spacegroup { number symbol }
           structure { lattice nsites volume sites { species xyz abc } }
           properties { key value values unit sourceValue sourceUnit } raw material { formula } } }`,
@@ -156,12 +163,12 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
     expect(e.formula).toBe("Fe");
     expect(e.spacegroup).toEqual({ number: 229, symbol: "Im-3m" });
     expect(e.structure.nsites).toBe(2);
-    expect(e.structure.sites[1].xyz).toEqual([1.435, 1.435, 1.435]);
+    expect(e.structure.sites[1]?.xyz).toEqual([1.435, 1.435, 1.435]);
     expect(e.structure.volume).toBeCloseTo(2.87 ** 3, 10);
-    const tensor = e.properties.find((p: { key: string }) => p.key === "ELASTIC_TENSOR");
-    expect(tensor.values).toHaveLength(36);
-    expect(tensor.value).toBeNull();
-    const bulk = e.properties.find((p: { key: string }) => p.key === "BULK_MODULUS_VRH");
+    const tensor = e.properties.find((p) => p.key === "ELASTIC_TENSOR");
+    expect(tensor?.values).toHaveLength(36);
+    expect(tensor?.value).toBeNull();
+    const bulk = e.properties.find((p) => p.key === "BULK_MODULUS_VRH");
     expect(bulk).toMatchObject({ value: 170, unit: "GPa", sourceValue: 1700, sourceUnit: "kbar" });
     expect(e.raw).toEqual({ material_id: "mp-13", note: "built for tests" });
   });
