@@ -18,6 +18,29 @@ export interface Config {
   readonly maxPageSize: number;
   readonly maxQueryDepth: number;
   readonly maxQueryCost: number;
+  /** Folder of interatomic potential files that simulation requests may name. */
+  readonly potentialsDir: string;
+  readonly jobs: JobSettings;
+  /** Materials Project API key (MP_API_KEY), sent as X-API-KEY; never logged. */
+  readonly mpApiKey: string | undefined;
+}
+
+export interface JobSettings {
+  /** Wall-time limit of one job attempt, s. */
+  readonly wallSeconds: number;
+  readonly maxAttempts: number;
+  /** After this long without finishing, an attempt counts as abandoned (its worker died) and is retried, s. */
+  readonly expireSeconds: number;
+  /** How often pg-boss looks for expired (abandoned) jobs, s. */
+  readonly maintenanceSeconds: number;
+  readonly pollSeconds: number;
+  /** Queued or running jobs one client may have at once. */
+  readonly maxPerClient: number;
+  /** Jobs one worker process runs at once. */
+  readonly workerConcurrency: number;
+  readonly maxAtoms: number;
+  readonly maxSteps: number;
+  readonly maxDofs: number;
 }
 
 export class ConfigError extends Error {
@@ -54,6 +77,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPageSize: readInt(env, "MATGRAPH_MAX_PAGE_SIZE", 500, 1, 10_000),
     maxQueryDepth: readInt(env, "MATGRAPH_MAX_QUERY_DEPTH", 12, 2, 100),
     maxQueryCost: readInt(env, "MATGRAPH_MAX_QUERY_COST", 250_000, 100, 100_000_000),
+    potentialsDir: path.resolve(env["MATGRAPH_POTENTIALS_DIR"] || "potentials"),
+    jobs: Object.freeze({
+      wallSeconds: readInt(env, "MATGRAPH_JOB_WALL_SECONDS", 3600, 1, 7 * 24 * 3600),
+      maxAttempts: readInt(env, "MATGRAPH_JOB_MAX_ATTEMPTS", 3, 1, 20),
+      expireSeconds: readInt(
+        env,
+        "MATGRAPH_JOB_EXPIRE_SECONDS",
+        readInt(env, "MATGRAPH_JOB_WALL_SECONDS", 3600, 1, 7 * 24 * 3600) + 60,
+        1,
+        8 * 24 * 3600,
+      ),
+      maintenanceSeconds: readInt(env, "MATGRAPH_JOB_MAINTENANCE_SECONDS", 30, 1, 3600),
+      pollSeconds: readInt(env, "MATGRAPH_JOB_POLL_MS", 500, 500, 60_000) / 1000,
+      maxPerClient: readInt(env, "MATGRAPH_MAX_JOBS_PER_CLIENT", 4, 1, 1000),
+      workerConcurrency: readInt(env, "MATGRAPH_WORKER_CONCURRENCY", 1, 1, 64),
+      maxAtoms: readInt(env, "MATGRAPH_MAX_ATOMS", 20_000, 1, 10_000_000),
+      maxSteps: readInt(env, "MATGRAPH_MAX_STEPS", 200_000, 1, 100_000_000),
+      maxDofs: readInt(env, "MATGRAPH_MAX_DOFS", 1_500_000, 1, 100_000_000),
+    }),
+    mpApiKey: env["MP_API_KEY"]?.trim() || undefined,
   });
 }
 

@@ -4,7 +4,11 @@ import { ConfigError } from "../config";
 import { MatGraphError } from "../errors";
 import { log } from "../logger";
 import { registerImportCommands } from "./import.command";
+import { registerIngestCommands } from "./ingest.command";
 import { registerInfoCommands } from "./info.command";
+import { registerFemCommands } from "./fem.command";
+import { registerMdCommands } from "./md.command";
+import { registerMlCommands } from "./ml.command";
 import { registerServeCommands } from "./serve.command";
 
 export function createProgram(): Command {
@@ -14,6 +18,10 @@ export function createProgram(): Command {
   registerServeCommands(program);
   registerImportCommands(program);
   registerInfoCommands(program);
+  registerIngestCommands(program);
+  registerMdCommands(program);
+  registerFemCommands(program);
+  registerMlCommands(program);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { config as loadedConfig, type Config } from "../config";
 import { startHttpServer } from "../http/app";
+import { startJobSystem } from "../jobs/platform";
 import { log } from "../logger";
 import { openConfiguredStore } from "./store";
 
@@ -9,15 +10,36 @@ export function registerServeCommands(program: Command): void {
     .command("serve")
     .description("apply migrations and serve the GraphQL API")
     .option("--port <port>", "port to listen on (default: PORT or 4000)")
-    .action(async (options: { port?: string }) => {
+    .option("--no-worker", "do not run jobs in this process (run `matgraph worker` elsewhere)")
+    .action(async (options: { port?: string; worker: boolean }) => {
       const base = loadedConfig();
       const config: Config = options.port ? { ...base, port: Number(options.port) } : base;
       const store = await openConfiguredStore(config, true);
-      const server = await startHttpServer(store.dataSource, config);
-      process.stdout.write(`MatGraph GraphQL API ready at ${server.url}\n`);
+      const jobSystem = await startJobSystem(store, config.jobs, options.worker);
+      const server = await startHttpServer(store.dataSource, config, jobSystem);
+      process.stdout.write(`MatGraph GraphQL API ready at ${server.url}${options.worker ? " (with one worker)" : ""}\n`);
       const shutdown = async (signal: string) => {
         log.info(`${signal} received, shutting down`);
         await server.stop();
+        await jobSystem.stop();
+        await store.close();
+        process.exit(0);
+      };
+      process.once("SIGINT", () => void shutdown("SIGINT"));
+      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+    });
+
+  program
+    .command("worker")
+    .description("run queued jobs (simulations, training) from the database DATABASE_URL names")
+    .action(async () => {
+      const config = loadedConfig();
+      const store = await openConfiguredStore(config, true);
+      const jobSystem = await startJobSystem(store, config.jobs, true);
+      process.stdout.write(`MatGraph worker running ${config.jobs.workerConcurrency} job(s) at a time\n`);
+      const shutdown = async (signal: string) => {
+        log.info(`${signal} received, stopping the worker`);
+        await jobSystem.stop();
         await store.close();
         process.exit(0);
       };

@@ -7,12 +7,16 @@ import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
 import type { DataSource } from "typeorm";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
 import type { Config } from "../config";
 import { log } from "../logger";
 import { buildMatGraphSchema } from "../schema/build-schema";
-import { createContext, type GraphQLContext } from "../schema/context";
+import { createContext, type GraphQLContext, type Platform } from "../schema/context";
 import { createErrorFormatter } from "../schema/format-error";
 import { queryLimitsPlugin } from "../schema/query-limits";
+import { exportRouter } from "./export.router";
+import { optimadeRouter } from "./optimade.router";
 
 export interface RunningServer {
   readonly url: string;
@@ -22,14 +26,32 @@ export interface RunningServer {
 }
 
 /**
- * The HTTP face of MatGraph: GraphQL at /graphql (with the explorer page on GET
- * from a browser), /health for load balancers.
+ * The HTTP face of MatGraph: GraphQL at /graphql over HTTP (with the explorer
+ * page on GET from a browser) and over WebSocket (graphql-ws, for subscriptions),
+ * /health for load balancers.
  */
-export async function startHttpServer(dataSource: DataSource, config: Config): Promise<RunningServer> {
+export async function startHttpServer(
+  dataSource: DataSource,
+  config: Config,
+  platform: Platform = {},
+): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
   const schema = await buildMatGraphSchema();
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const auth = typeof params["authorization"] === "string" ? params["authorization"] : undefined;
+        return createContext(dataSource, config, auth, platform);
+      },
+    },
+    wsServer,
+  );
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
@@ -37,6 +59,15 @@ export async function startHttpServer(dataSource: DataSource, config: Config): P
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction, (message, error) => log.error(message, error)),
     plugins: [
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       queryLimitsPlugin<GraphQLContext>({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
@@ -54,13 +85,15 @@ export async function startHttpServer(dataSource: DataSource, config: Config): P
       res.status(503).json({ status: "unavailable" });
     }
   });
+  app.use("/optimade", cors(corsOptions), optimadeRouter(dataSource));
+  app.use("/export", cors(corsOptions), exportRouter(dataSource));
   app.get("/", (_req, res) => res.redirect("/graphql"));
   app.use(
     "/graphql",
     cors(corsOptions),
     express.json({ limit: "2mb" }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(dataSource, config, req.headers.authorization),
+      context: async ({ req }) => createContext(dataSource, config, req.headers.authorization, platform),
     }),
   );
 

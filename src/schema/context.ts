@@ -1,5 +1,9 @@
 import type { DataSource } from "typeorm";
+import { createHash } from "node:crypto";
 import type { Config } from "../config";
+import { InvalidInputError, UnauthenticatedError } from "../errors";
+import type { JobQueue } from "../jobs/job-queue";
+import type { JobWatcher } from "../jobs/job-watcher";
 import { MaterialReadService } from "../services/material-read.service";
 import { Loaders } from "./loaders";
 
@@ -10,16 +14,49 @@ export interface GraphQLContext {
   readonly loaders: Loaders;
   /** True when the request carried one of the operator's bearer tokens. */
   readonly isAdmin: boolean;
+  /** Who asked, for per-client job limits: a hash of the token, never the token. */
+  readonly client: string;
+  /** Absent on a server started without the job system. */
+  readonly jobs?: JobQueue | undefined;
+  readonly watcher?: JobWatcher | undefined;
 }
 
-export function createContext(dataSource: DataSource, config: Config, authorization: string | undefined): GraphQLContext {
+/** Services that live as long as the server, shared by every request. */
+export interface Platform {
+  readonly jobs?: JobQueue;
+  readonly watcher?: JobWatcher;
+}
+
+export function createContext(
+  dataSource: DataSource,
+  config: Config,
+  authorization: string | undefined,
+  platform: Platform = {},
+): GraphQLContext {
   const reads = new MaterialReadService(dataSource);
   const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const isAdmin = token !== undefined && config.adminTokens.includes(token);
   return {
     dataSource,
     config,
     reads,
     loaders: new Loaders(reads),
-    isAdmin: token !== undefined && config.adminTokens.includes(token),
+    isAdmin,
+    client: isAdmin ? `token:${createHash("sha256").update(token).digest("hex").slice(0, 16)}` : "anonymous",
+    jobs: platform.jobs,
+    watcher: platform.watcher,
   };
+}
+
+/** Mutations that change data or start work need one of the operator's tokens; returns the client id. */
+export function requireAdmin(ctx: GraphQLContext): string {
+  if (!ctx.isAdmin) {
+    throw new UnauthenticatedError("this mutation needs an operator token: send `Authorization: Bearer <token>`");
+  }
+  return ctx.client;
+}
+
+export function requireJobs(ctx: GraphQLContext): JobQueue {
+  if (!ctx.jobs || !ctx.watcher) throw new InvalidInputError("this server runs without the job system");
+  return ctx.jobs;
 }

@@ -1,5 +1,6 @@
 import { loadConfig, type Config } from "../../src/config";
 import { startHttpServer, type RunningServer } from "../../src/http/app";
+import type { Platform } from "../../src/schema/context";
 import { openTestStore, type TestStore } from "./test-store";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -20,10 +21,14 @@ export interface TestServer {
 }
 
 /** A real store and the real HTTP server on a loopback port; queries go over HTTP. */
-export async function startTestServer(env: Record<string, string> = {}, store?: TestStore): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  store?: TestStore,
+  platform: Platform = {},
+): Promise<TestServer> {
   const ownStore = store ?? (await openTestStore());
   const config = loadConfig({ PORT: "0", HOST: "127.0.0.1", MATGRAPH_TOKENS: "test-admin-token", ...env });
-  const server = await startHttpServer(ownStore.dataSource, config);
+  const server = await startHttpServer(ownStore.dataSource, config, platform);
   const endpoint = `http://127.0.0.1:${server.port}/graphql`;
   return {
     store: ownStore,

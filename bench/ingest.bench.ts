@@ -1,0 +1,160 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { Client } from "pg";
+import { createAdapter, runIngest, type SourceAdapter } from "../src/ingest";
+import { openStore } from "../src/store/data-source";
+import { recordsOf, startReplayServer, emptyData, type RecordSet } from "../tests/ingest/support/replay-server";
+import { sharedDataDir } from "./support/repo-root";
+
+/**
+ * bench:ingest — end-to-end ingestion throughput and memory: recorded OQMD and JARVIS
+ * records (shared fixtures oqmdapi_formationenergy_data_rebuilt_matsciml_devset.json,
+ * dft_3d_rebuilt_from_leaderboard_benchmarks.json and dft_3d_rebuilt_from_alignn_sample_data.json),
+ * repeated with fresh ids, replayed by the loopback server (its own process, as a remote
+ * server would be) through the OQMD API adapter and the JARVIS dump adapter into a real
+ * PostgreSQL. Each (source, size) runs in a fresh worker process, so peakRssMB is that
+ * run's own peak (getrusage maxrss of the worker, server excluded).
+ *
+ * One JSON line per run on stdout: {"source","records","recordsPerSecond","peakRssMB", …}.
+ * DATABASE_URL picks the database (default: `matgraph_bench_ingest` on the local
+ * PostgreSQL, created when missing; its tables are emptied before each run).
+ * BENCH_SIZES overrides the sizes (default "50000,200000").
+ */
+const OQMD_FILE = ["fixtures", "oqmd", "oqmdapi_formationenergy_data_rebuilt_matsciml_devset.json"];
+const JARVIS_FILES = [
+  ["fixtures", "jarvis", "dft_3d_rebuilt_from_leaderboard_benchmarks.json"],
+  ["fixtures", "jarvis", "dft_3d_rebuilt_from_alignn_sample_data.json"],
+];
+
+/** Recorded records, repeated: record i is recording i mod n with a fresh id. */
+function repeated(
+  base: ReadonlyArray<Record<string, unknown>>,
+  count: number,
+  withId: (r: Record<string, unknown>, i: number) => Record<string, unknown>,
+): RecordSet {
+  return { count, at: (i) => withId(base[i % base.length] as Record<string, unknown>, i) };
+}
+
+function load(parts: string[]): Array<Record<string, unknown>> {
+  return recordsOf(path.join(sharedDataDir(), ...parts)) as Array<Record<string, unknown>>;
+}
+
+/** Server process: serves `count` records of each source and prints its URL. */
+async function serve(count: number): Promise<void> {
+  const data = emptyData();
+  data.oqmd = repeated(load(OQMD_FILE), count, (r, i) => ({
+    ...r,
+    entry_id: 50_000_000 + i,
+    formationenergy_id: 60_000_000 + i,
+  }));
+  data.jarvis.set(
+    "dft_3d_bench",
+    repeated(JARVIS_FILES.flatMap(load), count, (r, i) => ({ ...r, jid: `JVASP-B${i}` })),
+  );
+  const server = await startReplayServer(data);
+  process.stdout.write(`${server.url}\n`);
+}
+
+/** Worker process: one ingest run, one JSON line. */
+async function work(source: string, count: number, serverUrl: string, databaseUrl: string): Promise<void> {
+  const store = await openStore({ databaseUrl, migrate: true, poolSize: 4 });
+  try {
+    await store.dataSource.query(
+      `TRUNCATE property_history, ingest_run_seen, polymorph_fingerprints, properties, entries, polymorphs, materials,
+                ingest_runs RESTART IDENTITY CASCADE`,
+    );
+    const http = { requestsPerSecond: 10_000, concurrency: 2 };
+    const adapter: SourceAdapter =
+      source === "OQMD"
+        ? createAdapter("oqmd", { baseUrl: serverUrl, pageSize: 2000, http })
+        : createAdapter("jarvis", { file: `${serverUrl}/jarvis/dft_3d_bench.json`, pageSize: 2000, http });
+    const started = process.hrtime.bigint();
+    const summary = await runIngest(store.dataSource, adapter, { batchSize: 2000 });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const [{ entries }] = await store.dataSource.query(`SELECT count(*)::int AS entries FROM entries`);
+    const [{ properties }] = await store.dataSource.query(`SELECT count(*)::int AS properties FROM properties`);
+    const [{ polymorphs }] = await store.dataSource.query(`SELECT count(*)::int AS polymorphs FROM polymorphs`);
+    if (summary.fetched !== count || entries !== count) {
+      throw new Error(`${source}: fetched ${summary.fetched}, stored ${entries}, expected ${count}`);
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        source,
+        records: count,
+        recordsPerSecond: Math.round(count / seconds),
+        peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+        seconds: +seconds.toFixed(2),
+        inserted: summary.inserted,
+        skipped: summary.skipped,
+        properties,
+        polymorphs,
+        store: "postgresql",
+      })}\n`,
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+async function ensureDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new URL(url);
+  admin.pathname = "/postgres";
+  const client = new Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+function runChild(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--max-old-space-size=1024", __filename, ...args], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve(out) : reject(new Error(`${args[0]} exited with ${code}`))));
+    child.on("error", reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const [mode, a, b, c, d] = process.argv.slice(2);
+  if (mode === "--serve") return serve(Number(a));
+  if (mode === "--worker") return work(a as string, Number(b), c as string, d as string);
+
+  const databaseUrl = process.env["DATABASE_URL"] || "postgres://postgres@127.0.0.1:5432/matgraph_bench_ingest";
+  await ensureDatabase(databaseUrl);
+  const sizes = (process.env["BENCH_SIZES"] ?? "50000,200000").split(",").map(Number);
+  for (const source of ["OQMD", "JARVIS"]) {
+    for (const size of sizes) {
+      // One server per size: the listing holds exactly `size` records, as a source of that size would.
+      const server = spawn(process.execPath, [__filename, "--serve", String(size)], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      try {
+        const serverUrl = await new Promise<string>((resolve, reject) => {
+          let out = "";
+          server.stdout.on("data", (chunk: Buffer) => {
+            out += chunk.toString();
+            if (out.includes("\n")) resolve(out.trim());
+          });
+          server.on("exit", (code) => reject(new Error(`replay server exited with ${code}`)));
+        });
+        process.stderr.write(`ingest ${source} ${size} records…\n`);
+        process.stdout.write(await runChild(["--worker", source, String(size), serverUrl, databaseUrl]));
+      } finally {
+        server.kill();
+      }
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

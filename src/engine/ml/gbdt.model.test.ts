@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { type FeatureMatrix, matrixFromRows } from "./feature-matrix";
+import { GbdtModel, type GbdtState } from "./gbdt.model";
+import { regressionMetrics } from "./metrics";
+import { createRng } from "./random";
+
+function synthetic(n: number, seed: number, missing = 0): { x: FeatureMatrix; y: Float64Array } {
+  const rng = createRng(seed);
+  const rows: number[][] = [];
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = [rng() * 4 - 2, rng() * 4 - 2, rng() * 4 - 2, rng()];
+    y[i] = Math.sin(2 * (r[0] as number)) * (r[1] as number) + (r[2] as number) ** 2;
+    if (missing > 0 && rng() < missing) r[3] = NaN;
+    rows.push(r);
+  }
+  return { x: matrixFromRows(rows), y };
+}
+
+describe("GBDT on a known nonlinear function", () => {
+  it("fits y = sin(2x₀)·x₁ + x₂² to a small fraction of its spread on unseen points", () => {
+    const train = synthetic(4000, 1);
+    const test = synthetic(1000, 2);
+    const model = new GbdtModel("regression", { learningRate: 0.1, maxRounds: 1500, colSample: 1 });
+    model.fitSync(train);
+    const m = regressionMetrics(test.y, model.predict(test.x).mean);
+    const constant = regressionMetrics(test.y, new Float64Array(test.y.length).fill(train.y.reduce((a, b) => a + b, 0) / train.y.length));
+    expect(m.r2).toBeGreaterThan(0.98);
+    expect(m.rmse).toBeLessThan(0.15 * constant.rmse);
+  });
+
+  it("learns a direction for missing values", () => {
+    // y depends only on whether x₀ is missing.
+    const rows = Array.from({ length: 400 }, (_, i) => [i % 2 === 0 ? NaN : (i % 7) / 7]);
+    const y = Float64Array.from(rows, (r) => (Number.isNaN(r[0] as number) ? 5 : -5));
+    const model = new GbdtModel("regression", { learningRate: 0.3, maxRounds: 50, earlyStoppingRounds: 0, rowSample: 1, colSample: 1 });
+    model.fitSync({ x: matrixFromRows(rows), y });
+    const p = model.predict(matrixFromRows([[NaN], [0.5]])).mean;
+    expect(p[0]).toBeCloseTo(5, 3);
+    expect(p[1]).toBeCloseTo(-5, 3);
+  });
+
+  it("reproduces predictions exactly after a JSON save/load round trip", () => {
+    const train = synthetic(600, 3, 0.2);
+    const model = new GbdtModel("regression", { maxRounds: 200, bags: 3 });
+    model.fitSync(train);
+    const test = synthetic(300, 4, 0.2);
+    const before = model.predict(test.x);
+    const restored = GbdtModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as GbdtState);
+    const after = restored.predict(test.x);
+    expect(after.mean).toEqual(before.mean);
+    expect(after.std).toEqual(before.std);
+  });
+
+  it("is reproducible from its seed and gives bagged uncertainties", () => {
+    const train = synthetic(500, 5);
+    const a = new GbdtModel("regression", { maxRounds: 100, bags: 3, seed: 7 });
+    const b = new GbdtModel("regression", { maxRounds: 100, bags: 3, seed: 7 });
+    a.fitSync(train);
+    b.fitSync(train);
+    const test = synthetic(50, 6);
+    expect(a.predict(test.x).mean).toEqual(b.predict(test.x).mean);
+    const std = a.predict(test.x).std;
+    expect(Array.from(std).every((s) => s > 0)).toBe(true);
+  });
+});

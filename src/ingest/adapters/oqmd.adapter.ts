@@ -1,0 +1,164 @@
+import { PropertyKey } from "../../domain/property-key";
+import { Source } from "../../domain/source";
+import type { CanonicalEntry } from "../../services/canonical-entry";
+import { type AdapterOptions, dumpName, dumpPages, httpClientFor } from "../adapter-options";
+import type { HttpClient } from "../http-client";
+import { RecordError } from "../ingest.errors";
+import {
+  asRecord,
+  cellVolume,
+  matrix3,
+  optionalInteger,
+  optionalNumber,
+  optionalString,
+  PropertyList,
+  reducedFormula,
+  structureOf,
+  toNumber,
+  type RawRecord,
+} from "../record-fields";
+import type { Cursor, SourceAdapter, SourcePage } from "../source-adapter";
+
+/**
+ * OQMD REST API, `GET /oqmdapi/formationenergy?fields=…&filter=…&limit=…&offset=…`,
+ * following `links.next` to the end. `--filter` is OQMD's own filter expression
+ * (e.g. `element_set=(Al-Fe),O AND stability<0.05`).
+ *
+ * Units as OQMD reports them: delta_e and stability eV/atom, band_gap eV, volume Å³
+ * per cell, unit_cell Å, sites "El @ x y z" fractional. `stability` is the distance
+ * to OQMD's hull and is negative for phases below the hull of the others; it is
+ * kept as reported.
+ */
+export const OQMD_BASE_URL = "http://oqmd.org";
+const PATH = "oqmdapi/formationenergy";
+const FIELDS = [
+  "name",
+  "entry_id",
+  "composition",
+  "spacegroup",
+  "prototype",
+  "icsd_id",
+  "volume",
+  "natoms",
+  "ntypes",
+  "unit_cell",
+  "sites",
+  "band_gap",
+  "delta_e",
+  "stability",
+  "fit",
+  "calculation_label",
+].join(",");
+
+export class OqmdAdapter implements SourceAdapter {
+  readonly source = Source.OQMD;
+  readonly kind: string;
+  readonly target: string;
+  readonly isFullListing: boolean;
+  private readonly client: HttpClient;
+  private readonly pageSize: number;
+
+  constructor(private readonly options: AdapterOptions = {}) {
+    const baseUrl = options.baseUrl ?? OQMD_BASE_URL;
+    this.client = httpClientFor(baseUrl, { concurrency: 2, requestsPerSecond: 2 }, options);
+    this.pageSize = options.pageSize ?? (options.file ? 2000 : 100);
+    this.kind = options.file ? "dump" : "api";
+    this.target = options.file
+      ? dumpName(options.file)
+      : `${this.client.resolve(PATH)}${options.filter ? `?filter=${options.filter}` : ""}`;
+    this.isFullListing = !options.filter;
+  }
+
+  async *pages(from: Cursor | null, signal?: AbortSignal): AsyncGenerator<SourcePage> {
+    if (this.options.file) {
+      yield* dumpPages(this.options.file, this.client, from, this.pageSize, undefined, signal);
+      return;
+    }
+    let url: string | null =
+      typeof from === "string"
+        ? from
+        : `${PATH}?${new URLSearchParams({
+            fields: FIELDS,
+            ...(this.options.filter ? { filter: this.options.filter } : {}),
+            limit: String(this.pageSize),
+            offset: "0",
+            format: "json",
+          }).toString()}`;
+    while (url) {
+      const body = asRecord(await this.client.getJson(url, undefined, signal), "OQMD response");
+      if (!Array.isArray(body["data"])) throw new RecordError("OQMD response has no data list");
+      const records = body["data"] as unknown[];
+      const links = body["links"] as RawRecord | undefined;
+      const meta = body["meta"] as RawRecord | undefined;
+      const nextLink = typeof links?.["next"] === "string" && records.length > 0 ? (links["next"] as string) : null;
+      const baseMeta = (links?.["base_url"] as RawRecord | undefined)?.["meta"] as RawRecord | undefined;
+      const version = baseMeta?.["_oqmd_version"] ?? meta?.["api_version"];
+      const total = meta?.["data_available"];
+      yield {
+        records,
+        next: nextLink,
+        ...(typeof version === "string" ? { release: `oqmd-api ${version}` } : {}),
+        ...(typeof total === "number" ? { total } : {}),
+      };
+      url = nextLink;
+    }
+  }
+
+  idOf(raw: unknown): string | undefined {
+    const id = (raw as RawRecord | null)?.["entry_id"];
+    return typeof id === "number" || typeof id === "string" ? String(id) : undefined;
+  }
+
+  withdrawScope(): string {
+    return "";
+  }
+
+  normalise(raw: unknown): CanonicalEntry {
+    const r = asRecord(raw);
+    const entryId = optionalInteger(r, "entry_id");
+    if (entryId === undefined) throw new RecordError("field entry_id is missing");
+    const composition = optionalString(r, "composition");
+    const name = optionalString(r, "name");
+    const formulaText = composition?.replace(/\s+/g, "") ?? name;
+    if (!formulaText) throw new RecordError("neither composition nor name is given");
+
+    const unitCell = r["unit_cell"];
+    const sites = r["sites"];
+    let structure: CanonicalEntry["structure"];
+    if (unitCell != null && sites != null) {
+      const lattice = matrix3(unitCell, "unit_cell");
+      if (!Array.isArray(sites)) throw new RecordError("field sites: expected a list");
+      const species: string[] = [];
+      const fracCoords = sites.map((site, i) => {
+        const match = typeof site === "string" ? /^\s*(\S+)\s*@\s*(\S+)\s+(\S+)\s+(\S+)\s*$/.exec(site) : null;
+        if (!match) throw new RecordError(`sites[${i}]: expected "El @ x y z", got ${JSON.stringify(site)}`);
+        species.push(match[1] as string);
+        return [2, 3, 4].map((k) => toNumber(match[k], `sites[${i}]`));
+      });
+      structure = structureOf(lattice, fracCoords, species, "sites");
+    }
+    const formula = reducedFormula(formulaText);
+    const natoms = optionalInteger(r, "natoms") ?? structure?.species.length;
+    const volume = optionalNumber(r, "volume") ?? (structure ? cellVolume(structure.lattice) : undefined);
+
+    const properties = new PropertyList()
+      .add(PropertyKey.FORMATION_ENERGY_PER_ATOM, optionalNumber(r, "delta_e"), "eV/atom")
+      .add(PropertyKey.ENERGY_ABOVE_HULL, optionalNumber(r, "stability"), "eV/atom")
+      .add(PropertyKey.BAND_GAP, optionalNumber(r, "band_gap"), "eV")
+      .add(PropertyKey.VOLUME_PER_ATOM, volume !== undefined && natoms ? volume / natoms : undefined, "Å^3/atom").items;
+    const spacegroup = optionalString(r, "spacegroup");
+    return {
+      source: Source.OQMD,
+      sourceId: String(entryId),
+      formula,
+      method: "DFT",
+      functional: "PBE",
+      ...(spacegroup ? { spacegroupSymbol: spacegroup } : {}),
+      ...(structure ? { structure } : {}),
+      ...(volume !== undefined ? { volumeAngstrom3: volume } : {}),
+      raw: r,
+      sourceUrl: `https://oqmd.org/materials/entry/${entryId}`,
+      properties,
+    };
+  }
+}

@@ -1,0 +1,257 @@
+import http from "node:http";
+import https from "node:https";
+import type { Readable } from "node:stream";
+import axios, { type AxiosInstance, type AxiosResponse } from "axios";
+import { FetchError, IngestAbortedError } from "./ingest.errors";
+
+/**
+ * The one HTTP client of the ingest layer (axios underneath). Per instance (one per
+ * source): at most `concurrency` requests in flight and at most `requestsPerSecond`
+ * started; timeouts; retries with exponential backoff and full jitter on network
+ * errors, 5xx and bodies that do not parse (truncated); `Retry-After` honoured on
+ * 429; gzip/deflate accepted. Secret headers (API keys) are sent but never appear in
+ * errors or logs: messages name the method and URL only.
+ *
+ * Times are milliseconds unless a name says otherwise.
+ */
+export interface HttpClientOptions {
+  /** Scheme and host (and optional path prefix) relative paths hang under. */
+  readonly baseUrl: string;
+  readonly userAgent?: string;
+  readonly timeoutMs?: number;
+  /** Retries after the first attempt. */
+  readonly maxRetries?: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+  /** Longest `Retry-After` obeyed; a server asking for more fails the request. */
+  readonly maxRetryAfterMs?: number;
+  readonly concurrency?: number;
+  readonly requestsPerSecond?: number;
+  /** Sent with every request and never logged (e.g. X-API-KEY). */
+  readonly secretHeaders?: Readonly<Record<string, string>>;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Called before each retry; tests and the CLI use it to report, never with secrets. */
+  readonly onRetry?: (event: RetryEvent) => void;
+  /** Injectable for tests. */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface RetryEvent {
+  readonly url: string;
+  readonly attempt: number;
+  readonly delayMs: number;
+  readonly reason: string;
+}
+
+export const USER_AGENT = "MatGraph-ingest/0.1 (+https://github.com/matgraph; materials data platform)";
+
+const RETRYABLE_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "ERR_BAD_RESPONSE",
+  "ECANCELED",
+]);
+
+export class HttpClient {
+  private readonly axios: AxiosInstance;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly concurrency: number;
+  private readonly minIntervalMs: number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private inFlight = 0;
+  private readonly waiting: Array<() => void> = [];
+  private nextStartAt = 0;
+  /** Requests sent, retries included; for tests and progress reports. */
+  requests = 0;
+  retries = 0;
+
+  constructor(readonly options: HttpClientOptions) {
+    this.maxRetries = options.maxRetries ?? 5;
+    this.backoffBaseMs = options.backoffBaseMs ?? 500;
+    this.backoffMaxMs = options.backoffMaxMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
+    this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.minIntervalMs = options.requestsPerSecond ? 1000 / options.requestsPerSecond : 0;
+    this.sleep = options.sleep ?? abortableSleep;
+    this.random = options.random ?? Math.random;
+    this.axios = axios.create({
+      baseURL: options.baseUrl.replace(/\/+$/, "") + "/",
+      timeout: options.timeoutMs ?? 60_000,
+      decompress: true,
+      maxRedirects: 5,
+      // Status handling is ours: retry 429/5xx, fail other 4xx with a clean message.
+      validateStatus: () => true,
+      headers: {
+        "User-Agent": options.userAgent ?? USER_AGENT,
+        "Accept-Encoding": "gzip, deflate",
+        ...options.headers,
+        ...options.secretHeaders,
+      },
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: this.concurrency }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: this.concurrency }),
+    });
+  }
+
+  /** GET a JSON document. `pathOrUrl` is relative to the base URL or absolute (a `links.next`). */
+  async getJson(
+    pathOrUrl: string,
+    params?: Readonly<Record<string, string | number>>,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    const response = await this.request<string, unknown>(pathOrUrl, params, "text", signal, (res) => {
+      try {
+        return { value: JSON.parse(res.data) as unknown };
+      } catch (error) {
+        // A 200 whose body does not parse was cut off on the way: worth another try.
+        return { retry: `body is not valid JSON (${(error as Error).message.slice(0, 80)})` };
+      }
+    });
+    return response;
+  }
+
+  /** GET a body as a stream (dumps). Retries cover getting the response; the stream itself is the caller's. */
+  async getStream(pathOrUrl: string, signal?: AbortSignal): Promise<Readable> {
+    return this.request<Readable, Readable>(pathOrUrl, undefined, "stream", signal, (res) => ({ value: res.data }));
+  }
+
+  resolve(pathOrUrl: string): string {
+    return new URL(pathOrUrl.replace(/^\/+/, ""), this.axios.defaults.baseURL).toString();
+  }
+
+  private async request<T, R = unknown>(
+    pathOrUrl: string,
+    params: Readonly<Record<string, string | number>> | undefined,
+    responseType: "text" | "stream",
+    signal: AbortSignal | undefined,
+    accept: (res: AxiosResponse<T>) => { value: R } | { retry: string },
+  ): Promise<R> {
+    const url = this.resolve(pathOrUrl);
+    const label = `GET ${redactUrl(url)}`;
+    for (let attempt = 0; ; attempt += 1) {
+      if (signal?.aborted) throw new IngestAbortedError();
+      let reason: string;
+      let retryAfterMs: number | undefined;
+      let status: number | undefined;
+      await this.acquire(signal);
+      try {
+        this.requests += 1;
+        const res = await this.axios.get<T>(url, {
+          params,
+          responseType,
+          signal,
+          // Axios would otherwise try to JSON.parse "text" responses itself.
+          transformResponse: (data: unknown) => data,
+        });
+        status = res.status;
+        if (res.status >= 200 && res.status < 300) {
+          const outcome = accept(res);
+          if ("value" in outcome) return outcome.value;
+          reason = outcome.retry;
+        } else {
+          if (responseType === "stream") (res.data as unknown as Readable).destroy();
+          if (res.status === 429) {
+            retryAfterMs = parseRetryAfter(res.headers["retry-after"]);
+            reason = `429 Too Many Requests${retryAfterMs !== undefined ? ` (Retry-After ${retryAfterMs} ms)` : ""}`;
+            if (retryAfterMs !== undefined && retryAfterMs > this.maxRetryAfterMs) {
+              throw new FetchError(`${label}: server asked to wait ${retryAfterMs} ms, more than allowed`, 429);
+            }
+          } else if (res.status >= 500) {
+            reason = `HTTP ${res.status}`;
+          } else {
+            throw new FetchError(`${label}: HTTP ${res.status}${statusHint(res.status)}`, res.status);
+          }
+        }
+      } catch (error) {
+        if (error instanceof FetchError) throw error;
+        if (signal?.aborted) throw new IngestAbortedError();
+        const code = (error as { code?: string }).code;
+        if (!code || !RETRYABLE_CODES.has(code)) {
+          throw new FetchError(`${label}: ${(error as Error).message}`, status, { cause: scrub(error) });
+        }
+        reason = `${code}: ${(error as Error).message}`;
+      } finally {
+        this.release();
+      }
+      if (attempt >= this.maxRetries) {
+        throw new FetchError(`${label}: gave up after ${attempt + 1} attempts (${reason})`, status);
+      }
+      const backoff = Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt) * this.random();
+      const delayMs = Math.max(retryAfterMs ?? 0, backoff);
+      this.retries += 1;
+      this.options.onRetry?.({ url: redactUrl(url), attempt: attempt + 1, delayMs, reason });
+      await this.sleep(delayMs, signal);
+    }
+  }
+
+  private async acquire(signal?: AbortSignal): Promise<void> {
+    while (this.inFlight >= this.concurrency) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.inFlight += 1;
+    if (this.minIntervalMs > 0) {
+      const now = Date.now();
+      const startAt = Math.max(now, this.nextStartAt);
+      this.nextStartAt = startAt + this.minIntervalMs;
+      if (startAt > now) await this.sleep(startAt - now, signal);
+    }
+  }
+
+  private release(): void {
+    this.inFlight -= 1;
+    this.waiting.shift()?.();
+  }
+}
+
+/** Seconds or an HTTP date, as ms from now. */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== "string" || header.trim() === "") return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Query parameters whose names suggest credentials are blanked in anything printed. */
+export function redactUrl(url: string): string {
+  return url.replace(/([?&](?:api[_-]?key|key|token|access_token|password)=)[^&]*/gi, "$1***");
+}
+
+function statusHint(status: number): string {
+  if (status === 401 || status === 403) return " (check the API key, e.g. MP_API_KEY)";
+  if (status === 404) return " (check --base-url)";
+  return "";
+}
+
+/** Axios errors carry the request config, headers included; keep only what is safe to show. */
+function scrub(error: unknown): Error {
+  const e = error as Error & { code?: string };
+  const clean = new Error(e.message);
+  clean.name = e.name;
+  return clean;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new IngestAbortedError());
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new IngestAbortedError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,201 @@
+import type { DataSource } from "typeorm";
+import type { Source } from "../domain/source";
+import type { CanonicalEntry } from "../services/canonical-entry";
+import { writeEntries } from "../services/entry-writer";
+import { IngestRunRecorder, type RunCounts } from "../services/ingest-run.recorder";
+import type { IngestRunStatus, SkippedRecord } from "../store/ingest-run.entity";
+import { IngestAbortedError } from "./ingest.errors";
+import type { Cursor, SourceAdapter, SourcePage } from "./source-adapter";
+
+/**
+ * The one pipeline every source goes through: stream pages from the adapter (the next
+ * page is fetched while the current one is written), normalise each record (a record
+ * that fails is skipped and reported by its id), upsert in batches of `batchSize`
+ * in one transaction each, and after each batch store the run's counts and its
+ * checkpoint (the cursor after the last page written) in the same transaction.
+ * `resume` continues the newest unfinished run of the same target from its checkpoint;
+ * records written twice around a crash are upserts and change nothing.
+ *
+ * A complete, unlimited run of a full listing also records every id it saw; ids of
+ * the source (within the adapter's scope) that it did not see are marked withdrawn,
+ * never deleted. Memory holds at most two pages and one batch.
+ */
+export interface IngestOptions {
+  /** Stop after this many records (counting skipped ones); a limited run withdraws nothing. */
+  readonly limit?: number;
+  readonly resume?: boolean;
+  readonly batchSize?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: IngestProgress) => void;
+  readonly onRunStarted?: (runId: number) => void;
+  /** Stored with the run for display; must hold no secrets. */
+  readonly runOptions?: Readonly<Record<string, unknown>>;
+}
+
+export interface IngestProgress extends RunCounts {
+  readonly runId: number;
+  readonly total?: number;
+}
+
+export interface IngestSummary extends RunCounts {
+  readonly runId: number;
+  readonly source: Source;
+  readonly target: string;
+  readonly status: IngestRunStatus;
+  readonly release: string | null;
+  readonly withdrawn: number;
+  readonly resumed: boolean;
+  readonly skippedRecords: readonly SkippedRecord[];
+}
+
+const DEFAULT_BATCH = 2000;
+
+export async function runIngest(
+  dataSource: DataSource,
+  adapter: SourceAdapter,
+  options: IngestOptions = {},
+): Promise<IngestSummary> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const limit = options.limit ?? Infinity;
+  const resumed = options.resume
+    ? await IngestRunRecorder.resume(dataSource, { source: adapter.source, target: adapter.target })
+    : undefined;
+  const recorder =
+    resumed?.recorder ??
+    (await IngestRunRecorder.start(dataSource, {
+      source: adapter.source,
+      kind: adapter.kind,
+      target: adapter.target,
+      options: { ...options.runOptions, ...(options.limit !== undefined ? { limit: options.limit } : {}) },
+    }));
+  const runId = recorder.runId;
+  options.onRunStarted?.(runId);
+
+  const counts: RunCounts = resumed
+    ? { ...resumed.counts }
+    : { fetched: 0, inserted: 0, updated: 0, unchanged: 0, skipped: 0 };
+  const skipped: SkippedRecord[] = resumed ? [...resumed.skipped] : [];
+  const trackSeen = adapter.isFullListing && options.limit === undefined;
+  let release: string | null = null;
+  let total: number | undefined;
+  let lastPage: SourcePage | undefined;
+  let batch: CanonicalEntry[] = [];
+  let withdrawn = 0;
+
+  const flush = async (checkpoint: Cursor | null | undefined) => {
+    const pending = batch;
+    batch = [];
+    await dataSource.transaction(async (manager) => {
+      if (pending.length > 0) {
+        const summary = await writeEntries(manager, pending, { runId, replaceProperties: true });
+        counts.inserted += summary.inserted;
+        counts.updated += summary.updated;
+        counts.unchanged += summary.unchanged;
+        if (trackSeen) {
+          await manager.query(`INSERT INTO ingest_run_seen (run_id, source_id) SELECT $1, unnest($2::text[])`, [
+            runId,
+            pending.map((e) => e.sourceId),
+          ]);
+        }
+      }
+      await recorder.progress(counts, checkpoint ?? undefined, skipped, manager);
+    });
+    options.onProgress?.({ runId, ...counts, ...(total !== undefined ? { total } : {}) });
+  };
+
+  const fromCursor = (resumed?.checkpoint ?? null) as Cursor | null;
+  const iterator = adapter.pages(fromCursor, options.signal)[Symbol.asyncIterator]();
+  let completed = false;
+  try {
+    let pending = iterator.next();
+    pending.catch(() => undefined); // awaited below; this only keeps a failed prefetch from counting as unhandled
+    let limited = false;
+    for (;;) {
+      const result = await pending;
+      if (result.done) {
+        await flush(null);
+        completed = true;
+        break;
+      }
+      const page = result.value;
+      lastPage = page;
+      if (options.signal?.aborted) throw new IngestAbortedError();
+      if (page.next !== null) {
+        pending = iterator.next();
+        pending.catch(() => undefined);
+      }
+      if ((page.release && page.release !== release) || (page.total !== undefined && total === undefined)) {
+        release = page.release ?? release;
+        total = page.total ?? total;
+        await recorder.describe({ ...(release ? { release } : {}), ...(total !== undefined ? { total } : {}) });
+      }
+      for (const raw of page.records) {
+        if (counts.fetched >= limit) {
+          limited = true;
+          break;
+        }
+        counts.fetched += 1;
+        try {
+          const entry = adapter.normalise(raw, page);
+          batch.push(release && !entry.release ? { ...entry, release } : entry);
+        } catch (error) {
+          counts.skipped += 1;
+          skipped.push({
+            id: adapter.idOf(raw) ?? `record ${counts.fetched}`,
+            reason: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      if (limited || page.next === null) {
+        await flush(page.next);
+        completed = !limited;
+        break;
+      }
+      if (batch.length >= batchSize) await flush(page.next);
+    }
+    if (completed && trackSeen) withdrawn = await markWithdrawn(dataSource, adapter, runId, lastPage);
+    await recorder.finish("succeeded", counts, skipped, undefined, withdrawn);
+  } catch (error) {
+    const status: IngestRunStatus =
+      error instanceof IngestAbortedError || options.signal?.aborted ? "cancelled" : "failed";
+    await recorder.finish(status, counts, skipped, error).catch(() => undefined);
+    throw error;
+  } finally {
+    await iterator.return?.(undefined)?.catch(() => undefined);
+  }
+  return {
+    runId,
+    source: adapter.source,
+    target: adapter.target,
+    status: "succeeded",
+    release,
+    withdrawn,
+    resumed: resumed !== undefined,
+    ...counts,
+    skippedRecords: skipped,
+  };
+}
+
+/** Ids of the source (within the adapter's scope) this complete run did not see: withdrawn, not deleted. */
+async function markWithdrawn(
+  dataSource: DataSource,
+  adapter: SourceAdapter,
+  runId: number,
+  lastPage: SourcePage | undefined,
+): Promise<number> {
+  const scope = adapter.withdrawScope(lastPage);
+  return dataSource.transaction(async (manager) => {
+    const [row]: Array<{ n: number }> = await manager.query(
+      `WITH gone AS (
+         UPDATE entries e SET withdrawn_at = now(), withdrawn_run_id = $2
+         WHERE e.source = $1 AND e.withdrawn_at IS NULL AND starts_with(e.source_id, $3)
+           AND NOT EXISTS (SELECT 1 FROM ingest_run_seen s WHERE s.run_id = $2 AND s.source_id = e.source_id)
+         RETURNING e.id
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [adapter.source, runId, scope],
+    );
+    await manager.query(`DELETE FROM ingest_run_seen WHERE run_id = $1`, [runId]);
+    return row?.n ?? 0;
+  });
+}

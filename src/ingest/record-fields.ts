@@ -1,0 +1,193 @@
+import { Composition, FormulaError } from "../engine/chem/composition";
+import { isElementSymbol } from "../engine/chem/elements";
+import { cartToFrac, latticeFromParameters } from "../engine/structure/crystal";
+import { canonicalUnitOf, type PropertyKey, toCanonicalValue } from "../domain/property-key";
+import type { CanonicalProperty, CanonicalStructure } from "../services/canonical-entry";
+import { RecordError } from "./ingest.errors";
+
+/**
+ * Defensive readers for fields of source records. Missing data comes as an absent
+ * key, `null`, or (JARVIS) the string "na": all read as undefined. Numbers may come
+ * as strings (old AFLUX). Anything else of the wrong type is a RecordError naming
+ * the field, so the record is skipped and reported instead of landing half-read.
+ * Lengths Å, angles degrees.
+ */
+export type RawRecord = Readonly<Record<string, unknown>>;
+
+export function asRecord(raw: unknown, what = "record"): RawRecord {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new RecordError(`${what} is not a JSON object`);
+  }
+  return raw as RawRecord;
+}
+
+export function isMissing(value: unknown): boolean {
+  return value === undefined || value === null || value === "na" || value === "NA" || value === "";
+}
+
+export function optionalNumber(record: RawRecord, field: string): number | undefined {
+  const value = record[field];
+  if (isMissing(value)) return undefined;
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n)) throw new RecordError(`field ${field}: expected a number, got ${describe(value)}`);
+  return n;
+}
+
+export function optionalInteger(record: RawRecord, field: string): number | undefined {
+  const n = optionalNumber(record, field);
+  if (n !== undefined && !Number.isInteger(n)) throw new RecordError(`field ${field}: expected an integer, got ${n}`);
+  return n;
+}
+
+export function optionalString(record: RawRecord, field: string): string | undefined {
+  const value = record[field];
+  if (isMissing(value)) return undefined;
+  if (typeof value === "number") return String(value);
+  if (typeof value !== "string") throw new RecordError(`field ${field}: expected a string, got ${describe(value)}`);
+  return value;
+}
+
+export function requiredString(record: RawRecord, field: string): string {
+  const value = optionalString(record, field);
+  if (value === undefined) throw new RecordError(`field ${field} is missing`);
+  return value;
+}
+
+export function optionalObject(record: RawRecord, field: string): RawRecord | undefined {
+  const value = record[field];
+  if (isMissing(value)) return undefined;
+  return asRecord(value, `field ${field}`);
+}
+
+/** A number list given as a JSON array or (old AFLUX) a comma-separated string. */
+export function optionalNumberList(record: RawRecord, field: string): number[] | undefined {
+  const value = record[field];
+  if (isMissing(value)) return undefined;
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items))
+    throw new RecordError(`field ${field}: expected a list of numbers, got ${describe(value)}`);
+  return items.map((x, i) => toNumber(x, `${field}[${i}]`));
+}
+
+export function toNumber(value: unknown, what: string): number {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
+  if (!Number.isFinite(n)) throw new RecordError(`${what}: expected a number, got ${describe(value)}`);
+  return n;
+}
+
+/** A list of 3-vectors: JSON arrays, or (old AFLUX) "x,y,z;x,y,z". */
+export function vectorList(value: unknown, what: string): number[][] {
+  const rows =
+    typeof value === "string"
+      ? value.split(";").map((row) => row.split(","))
+      : Array.isArray(value)
+        ? value
+        : undefined;
+  if (!rows) throw new RecordError(`${what}: expected a list of 3-vectors, got ${describe(value)}`);
+  return rows.map((row, i) => {
+    if (!Array.isArray(row) || row.length !== 3) throw new RecordError(`${what}[${i}]: expected 3 numbers`);
+    return row.map((x, k) => toNumber(x, `${what}[${i}][${k}]`));
+  });
+}
+
+export function matrix3(value: unknown, what: string): [number[], number[], number[]] {
+  const rows = vectorList(value, what);
+  if (rows.length !== 3) throw new RecordError(`${what}: expected a 3×3 matrix, got ${rows.length} rows`);
+  const [a, b, c] = rows as [number[], number[], number[]];
+  const det =
+    a[0]! * (b[1]! * c[2]! - b[2]! * c[1]!) -
+    a[1]! * (b[0]! * c[2]! - b[2]! * c[0]!) +
+    a[2]! * (b[0]! * c[1]! - b[1]! * c[0]!);
+  if (!(Math.abs(det) > 1e-8)) throw new RecordError(`${what}: the lattice vectors are degenerate`);
+  return [a, b, c];
+}
+
+export function elementSymbol(value: unknown, what: string): string {
+  if (typeof value !== "string" || !isElementSymbol(value.trim())) {
+    throw new RecordError(`${what}: unknown element ${describe(value)}`);
+  }
+  return value.trim();
+}
+
+/** A structure from lattice rows and fractional coordinates; checks counts and element symbols. */
+export function structureOf(
+  lattice: [number[], number[], number[]],
+  fracCoords: number[][],
+  species: readonly unknown[],
+  what = "structure",
+): CanonicalStructure {
+  if (species.length === 0) throw new RecordError(`${what}: no sites`);
+  if (species.length !== fracCoords.length) {
+    throw new RecordError(`${what}: ${species.length} species for ${fracCoords.length} sites`);
+  }
+  return { lattice, fracCoords, species: species.map((s, i) => elementSymbol(s, `${what} site ${i}`)) };
+}
+
+export function fractionalFromCartesian(lattice: [number[], number[], number[]], cartesian: number[][]): number[][] {
+  return cartesian.map((r) => [...cartToFrac(lattice, r)]);
+}
+
+/** Lattice rows from a, b, c (Å) and α, β, γ (degrees): a along x, b in the xy plane. */
+export function latticeFromGeometry(geometry: readonly number[], what: string): [number[], number[], number[]] {
+  if (geometry.length !== 6) throw new RecordError(`${what}: expected a, b, c, alpha, beta, gamma`);
+  const [a, b, c, alphaDeg, betaDeg, gammaDeg] = geometry as [number, number, number, number, number, number];
+  const m = latticeFromParameters({ a, b, c, alphaDeg, betaDeg, gammaDeg });
+  return matrix3(m, what);
+}
+
+export function cellVolume(lattice: readonly (readonly number[])[]): number {
+  const [a, b, c] = lattice as [number[], number[], number[]];
+  return Math.abs(
+    a[0]! * (b[1]! * c[2]! - b[2]! * c[1]!) -
+      a[1]! * (b[0]! * c[2]! - b[2]! * c[0]!) +
+      a[2]! * (b[0]! * c[1]! - b[1]! * c[0]!),
+  );
+}
+
+/** The reduced formula of a formula text; an unknown element or bad syntax is a RecordError. */
+export function reducedFormula(text: string, what = "formula"): string {
+  try {
+    return Composition.parse(text).reducedFormula;
+  } catch (error) {
+    if (error instanceof FormulaError) throw new RecordError(`${what} "${text}": ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+export function formulaOfSpecies(species: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const s of species) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return reducedFormula([...counts].map(([el, n]) => `${el}${n}`).join(""));
+}
+
+/**
+ * Collects properties: each value converted from the unit the source reports to the
+ * key's canonical unit, the source's value and unit kept beside it.
+ */
+export class PropertyList {
+  readonly items: CanonicalProperty[] = [];
+
+  add(
+    key: PropertyKey,
+    value: number | undefined,
+    sourceUnit: string,
+    extra: { method?: string; temperatureK?: number } = {},
+  ): this {
+    if (value === undefined) return this;
+    this.items.push({
+      key,
+      value: toCanonicalValue(key, value, sourceUnit),
+      unit: canonicalUnitOf(key),
+      sourceValue: value,
+      sourceUnit,
+      ...(extra.method !== undefined ? { method: extra.method } : {}),
+      ...(extra.temperatureK !== undefined ? { temperatureK: extra.temperatureK } : {}),
+    });
+    return this;
+  }
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import { loadPotential } from "../../engine/md/potentials";
+import { elasticConstants } from "../../engine/md/protocols/elastic.protocol";
+import { PropertyKey } from "../../domain/property-key";
+import type { CanonicalProperty } from "../../services/canonical-entry";
+import type { Computation, ComputationOutput, RunControl } from "./computation";
+import { mdInputOf, mdMethod } from "./md-input";
+
+/**
+ * Elastic constants at 0 K by ± finite strain (the MD engine's protocol), stored as
+ * the moduli the databases report, so that they sit beside the DFT values.
+ */
+function run(raw: Record<string, unknown>, control: RunControl): ComputationOutput {
+  const input = mdInputOf(raw);
+  const potential = loadPotential(readFileSync(input.potentialPath, "utf8"), input.potentialFile);
+  const result = elasticConstants(
+    { lattice: input.lattice, species: [input.element], repeat: input.repeat, ...(input.a0 ? { a0: input.a0 } : {}) },
+    potential,
+    { onProgress: (p) => control.onProgress?.(p.fraction, p.stage) },
+  );
+  const m = result.moduli;
+  // Universal anisotropy index (Ranganathan & Ostoja-Starzewski 2008): A^U = 5 G_V/G_R + K_V/K_R − 6.
+  const anisotropy = (5 * m.shearVoigt) / m.shearReuss + m.bulkVoigt / m.bulkReuss - 6;
+  const method = mdMethod(input);
+  const gpa = (key: PropertyKey, value: number): CanonicalProperty => ({ key, value, unit: "GPa", method });
+  return {
+    summary: {
+      a0Angstrom: result.a0,
+      cohesiveEnergyEvPerAtom: result.cohesiveEnergyEvPerAtom,
+      C11GPa: result.C11,
+      C12GPa: result.C12,
+      C44GPa: result.C44,
+      bulkModulusGPa: m.bulkHill,
+      shearModulusGPa: m.shearHill,
+      youngsModulusGPa: m.youngsHill,
+      poissonRatio: m.poissonHill,
+      elasticAnisotropy: anisotropy,
+      stiffnessGPa: result.stiffnessGPa,
+    },
+    properties: [
+      gpa(PropertyKey.BULK_MODULUS_VRH, m.bulkHill),
+      gpa(PropertyKey.SHEAR_MODULUS_VRH, m.shearHill),
+      gpa(PropertyKey.YOUNGS_MODULUS, m.youngsHill),
+      { key: PropertyKey.POISSON_RATIO, value: m.poissonHill, unit: "", method },
+      { key: PropertyKey.ELASTIC_ANISOTROPY, value: anisotropy, unit: "", method },
+      { key: PropertyKey.ELASTIC_TENSOR, values: result.stiffnessGPa.flat(), unit: "GPa", method },
+    ],
+    provenance: { ...result.provenance },
+  };
+}
+
+export const mdElasticComputation: Computation = { kind: "md.elastic", run };

@@ -1,0 +1,216 @@
+import { createHash } from "node:crypto";
+import type { EntityManager } from "typeorm";
+import type { Crystal } from "../engine/structure/crystal";
+import { structuresMatch } from "../engine/structure/structure-matcher";
+import type { CanonicalStructure } from "./canonical-entry";
+
+/**
+ * Places entries with a structure into the polymorphs of their material.
+ *
+ * A structure's fingerprint (its exact cell, rounded to 1e-4) is looked up first:
+ * a structure seen before goes where it went then, so re-ingests and repeated
+ * records never run the matcher. A new fingerprint is compared with the material's
+ * polymorphs in creation order by the structure matcher (pymatgen StructureMatcher
+ * defaults: ltol 0.2, stol 0.3, angle_tol 5°, primitive + Niggli cells, volume
+ * scaled), and founds a new polymorph when none matches. Creation is serialised by
+ * a transaction-scoped advisory lock so that two concurrent writers cannot found
+ * the same polymorph twice.
+ */
+export interface PolymorphCandidate {
+  readonly materialId: number;
+  readonly structure?: CanonicalStructure;
+  readonly spacegroupNumber?: number;
+  readonly spacegroupSymbol?: string;
+}
+
+export interface PolymorphPlacement {
+  readonly polymorphId: number;
+  readonly fingerprint: string;
+}
+
+const POLYMORPH_LOCK = 764_100_001;
+
+export function structureFingerprint(structure: CanonicalStructure): string {
+  const round = (x: number) => (Math.round(x * 1e4) / 1e4 + 0).toFixed(4);
+  const wrap = (x: number) => {
+    const w = x - Math.floor(x);
+    return w > 0.99995 ? 0 : w;
+  };
+  const parts = [
+    structure.lattice.flat().map(round).join(","),
+    structure.species.join(","),
+    structure.fracCoords.map((f) => f.map((x) => round(wrap(x))).join(" ")).join(";"),
+  ];
+  return createHash("sha1").update(parts.join("|")).digest("base64url");
+}
+
+export function toCrystal(structure: CanonicalStructure): Crystal {
+  const [a, b, c] = structure.lattice;
+  return {
+    lattice: [[...a], [...b], [...c]],
+    species: [...structure.species],
+    fracCoords: structure.fracCoords.map((f) => [...f]),
+  };
+}
+
+interface Representative {
+  readonly id: number;
+  readonly crystal: Crystal;
+}
+
+export async function assignPolymorphs(
+  manager: EntityManager,
+  candidates: readonly PolymorphCandidate[],
+): Promise<Array<PolymorphPlacement | undefined>> {
+  const fingerprints = candidates.map((c) => (c.structure ? structureFingerprint(c.structure) : undefined));
+  const wanted = new Map<string, { materialId: number; fingerprint: string }>();
+  candidates.forEach((c, i) => {
+    const fingerprint = fingerprints[i];
+    if (fingerprint !== undefined)
+      wanted.set(`${c.materialId}:${fingerprint}`, { materialId: c.materialId, fingerprint });
+  });
+  if (wanted.size === 0) return candidates.map(() => undefined);
+
+  const known = await knownFingerprints(manager, [...wanted.values()]);
+  const unknown = [...wanted.keys()].filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    await manager.query(`SELECT pg_advisory_xact_lock($1)`, [POLYMORPH_LOCK]);
+    // Another writer may have placed some of them while this one waited for the lock.
+    for (const [k, id] of await knownFingerprints(
+      manager,
+      unknown.map((k) => wanted.get(k)!),
+    ))
+      known.set(k, id);
+    await placeNewStructures(
+      manager,
+      candidates,
+      fingerprints,
+      unknown.filter((k) => !known.has(k)),
+      known,
+    );
+  }
+  return candidates.map((c, i) => {
+    const fingerprint = fingerprints[i];
+    if (fingerprint === undefined) return undefined;
+    const polymorphId = known.get(`${c.materialId}:${fingerprint}`);
+    return polymorphId === undefined ? undefined : { polymorphId, fingerprint };
+  });
+}
+
+async function knownFingerprints(
+  manager: EntityManager,
+  pairs: ReadonlyArray<{ materialId: number; fingerprint: string }>,
+): Promise<Map<string, number>> {
+  const rows: Array<{ material_id: number; fingerprint: string; polymorph_id: number }> = await manager.query(
+    `SELECT f.material_id, f.fingerprint, f.polymorph_id
+     FROM polymorph_fingerprints f
+     JOIN jsonb_to_recordset($1::jsonb) AS t(material_id int, fingerprint text)
+       ON f.material_id = t.material_id AND f.fingerprint = t.fingerprint`,
+    [JSON.stringify(pairs.map((p) => ({ material_id: p.materialId, fingerprint: p.fingerprint })))],
+  );
+  return new Map(rows.map((r) => [`${r.material_id}:${r.fingerprint}`, r.polymorph_id]));
+}
+
+async function placeNewStructures(
+  manager: EntityManager,
+  candidates: readonly PolymorphCandidate[],
+  fingerprints: ReadonlyArray<string | undefined>,
+  unknownKeys: readonly string[],
+  known: Map<string, number>,
+): Promise<void> {
+  if (unknownKeys.length === 0) return;
+  const pending = new Set(unknownKeys);
+  const firstCandidate = new Map<string, PolymorphCandidate>();
+  candidates.forEach((c, i) => {
+    const k = `${c.materialId}:${fingerprints[i]}`;
+    if (pending.has(k) && !firstCandidate.has(k)) firstCandidate.set(k, c);
+  });
+  const materialIds = [...new Set([...firstCandidate.values()].map((c) => c.materialId))];
+  const repRows: Array<{
+    id: number;
+    material_id: number;
+    lattice: number[];
+    frac_coords: number[];
+    species: string[];
+  }> = await manager.query(
+    `SELECT id, material_id, lattice, frac_coords, species FROM polymorphs WHERE material_id = ANY($1::int[]) ORDER BY id`,
+    [materialIds],
+  );
+  const reps = new Map<number, Representative[]>();
+  for (const r of repRows) {
+    const list = reps.get(r.material_id) ?? [];
+    list.push({ id: r.id, crystal: crystalFromRow(r.lattice, r.frac_coords, r.species) });
+    reps.set(r.material_id, list);
+  }
+
+  // New polymorphs get ids drawn from the sequence up front, so one INSERT creates them all.
+  const founded: Array<{ key: string; candidate: PolymorphCandidate; crystal: Crystal }> = [];
+  const provisional = new Map<string, number>(); // key -> index into founded, for the ones not yet numbered
+  for (const [key, candidate] of firstCandidate) {
+    const crystal = toCrystal(candidate.structure as CanonicalStructure);
+    const list = reps.get(candidate.materialId) ?? [];
+    const match = list.find((rep) => structuresMatch(rep.crystal, crystal));
+    if (match) {
+      if (match.id >= 0) known.set(key, match.id);
+      else provisional.set(key, -match.id - 1);
+      continue;
+    }
+    const index = founded.length;
+    founded.push({ key, candidate, crystal });
+    provisional.set(key, index);
+    list.push({ id: -index - 1, crystal });
+    reps.set(candidate.materialId, list);
+  }
+
+  if (founded.length > 0) {
+    const ids: Array<{ id: number }> = await manager.query(
+      `SELECT nextval(pg_get_serial_sequence('polymorphs', 'id'))::int AS id FROM generate_series(1, $1::int)`,
+      [founded.length],
+    );
+    await manager.query(
+      `INSERT INTO polymorphs (id, material_id, lattice, frac_coords, species, spacegroup_number, spacegroup_symbol)
+       SELECT t.id, t.material_id, t.lattice, t.frac_coords, t.species, t.spacegroup_number, t.spacegroup_symbol
+       FROM jsonb_to_recordset($1::jsonb) AS t(id int, material_id int, lattice float8[], frac_coords float8[],
+                                               species text[], spacegroup_number smallint, spacegroup_symbol text)`,
+      [
+        JSON.stringify(
+          founded.map((f, i) => ({
+            id: ids[i]?.id,
+            material_id: f.candidate.materialId,
+            lattice: f.crystal.lattice.flat(),
+            frac_coords: f.crystal.fracCoords.flat(),
+            species: f.crystal.species,
+            spacegroup_number: f.candidate.spacegroupNumber ?? null,
+            spacegroup_symbol: f.candidate.spacegroupSymbol ?? null,
+          })),
+        ),
+      ],
+    );
+    for (const [key, index] of provisional) {
+      const id = ids[index]?.id;
+      if (id !== undefined) known.set(key, id);
+    }
+  }
+
+  const newFingerprints = unknownKeys
+    .filter((k) => known.has(k))
+    .map((k) => {
+      const split = k.indexOf(":");
+      return { material_id: Number(k.slice(0, split)), fingerprint: k.slice(split + 1), polymorph_id: known.get(k) };
+    });
+  await manager.query(
+    `INSERT INTO polymorph_fingerprints (material_id, fingerprint, polymorph_id)
+     SELECT t.material_id, t.fingerprint, t.polymorph_id
+     FROM jsonb_to_recordset($1::jsonb) AS t(material_id int, fingerprint text, polymorph_id int)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(newFingerprints)],
+  );
+}
+
+function crystalFromRow(lattice: number[], fracCoords: number[], species: string[]): Crystal {
+  return {
+    lattice: [lattice.slice(0, 3), lattice.slice(3, 6), lattice.slice(6, 9)],
+    species,
+    fracCoords: species.map((_, i) => fracCoords.slice(3 * i, 3 * i + 3)),
+  };
+}
