@@ -25,9 +25,26 @@ const SAMPLE_MS = 50;
 
 /** Sorted element pairs; material i uses pair i mod 20, so formulas stay unique. */
 const PAIRS = [
-  ["Al", "O"], ["Cu", "S"], ["Fe", "O"], ["Mg", "Si"], ["Ni", "Ti"], ["Ga", "N"], ["Li", "O"], ["Co", "Sb"],
-  ["Ba", "Ti"], ["Ca", "F"], ["Na", "S"], ["Mo", "S"], ["W", "Zr"], ["Ag", "Se"], ["Bi", "Te"], ["In", "P"],
-  ["Cr", "N"], ["Sn", "Zn"], ["K", "Br"], ["Pb", "Te"],
+  ["Al", "O"],
+  ["Cu", "S"],
+  ["Fe", "O"],
+  ["Mg", "Si"],
+  ["Ni", "Ti"],
+  ["Ga", "N"],
+  ["Li", "O"],
+  ["Co", "Sb"],
+  ["Ba", "Ti"],
+  ["Ca", "F"],
+  ["Na", "S"],
+  ["Mo", "S"],
+  ["W", "Zr"],
+  ["Ag", "Se"],
+  ["Bi", "Te"],
+  ["In", "P"],
+  ["Cr", "N"],
+  ["Sn", "Zn"],
+  ["K", "Br"],
+  ["Pb", "Te"],
 ] as const;
 
 async function ensureDatabase(url: string): Promise<void> {
@@ -49,7 +66,11 @@ async function fill(databaseUrl: string, wantedRows: number): Promise<number> {
   const ds = store.dataSource;
   try {
     const count = async (): Promise<number> =>
-      ((await ds.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM entries GROUP BY material_id, source) t`)) as Array<{ n: number }>)[0]!.n;
+      (
+        (await ds.query(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM entries GROUP BY material_id, source) t`,
+        )) as Array<{ n: number }>
+      )[0]!.n;
     let rows = await count();
     if (rows < wantedRows) {
       const materials = Math.ceil((wantedRows - rows) / 2);
@@ -84,7 +105,9 @@ async function fill(databaseUrl: string, wantedRows: number): Promise<number> {
       );
       await ds.query(`ANALYZE`);
       rows = await count();
-      process.stderr.write(`store holds ${rows} material × source rows (generated in ${(Date.now() - started) / 1000} s)\n`);
+      process.stderr.write(
+        `store holds ${rows} material × source rows (generated in ${(Date.now() - started) / 1000} s)\n`,
+      );
     }
     return rows;
   } finally {
@@ -95,7 +118,10 @@ async function fill(databaseUrl: string, wantedRows: number): Promise<number> {
 /** Child mode: the server alone, reporting its port to the parent. */
 async function serve(): Promise<void> {
   const store = await openStore({ databaseUrl: process.env["DATABASE_URL"] ?? DEFAULT_URL });
-  const server = await startHttpServer(store.dataSource, loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production" }));
+  const server = await startHttpServer(
+    store.dataSource,
+    loadConfig({ PORT: "0", HOST: "127.0.0.1", NODE_ENV: "production" }),
+  );
   process.on("message", (message) => {
     if (message !== "stop") return;
     void server
@@ -113,7 +139,10 @@ function rssMB(pid: number, field: "VmRSS" | "VmHWM"): number {
 }
 
 /** Streams one export to nowhere, counting lines; samples the server's RSS meanwhile. */
-function download(url: string, pid: number): Promise<{ lines: number; bytes: number; seconds: number; peakRssMB: number }> {
+function download(
+  url: string,
+  pid: number,
+): Promise<{ lines: number; bytes: number; seconds: number; peakRssMB: number }> {
   return new Promise((resolve, reject) => {
     let peak = rssMB(pid, "VmRSS");
     const timer = setInterval(() => {
@@ -195,6 +224,8 @@ async function main(): Promise<void> {
 
 const run = process.argv[2] === "serve" ? serve : main;
 run().catch((error: unknown) => {
-  process.stderr.write(`bench:export failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `bench:export failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

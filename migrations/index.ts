@@ -1,6 +1,7 @@
 import { InitialSchema1764000000000 } from "./1764000000000-initial-schema";
 import { IngestHistoryPolymorphs1764100000000 } from "./1764100000000-ingest-history-polymorphs";
 import { Jobs1764200000000 } from "./1764200000000-jobs";
+import { DescriptorsModelsTransfer1764300000000 } from "./1764300000000-descriptors-models-transfer";
 
 /** Every migration, oldest first. Listed explicitly so that compiled and test builds load the same set. */
-export const MIGRATIONS = [InitialSchema1764000000000, IngestHistoryPolymorphs1764100000000, Jobs1764200000000];
+export const MIGRATIONS = [InitialSchema1764000000000, IngestHistoryPolymorphs1764100000000, Jobs1764200000000, DescriptorsModelsTransfer1764300000000];

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Composition } from "../src/engine/chem/composition";
+import { latticeParameters } from "../src/engine/structure/crystal";
+import { STRUCTURE_FORMATS } from "../src/engine/structure/formats";
 import type { CanonicalEntry } from "../src/services/canonical-entry";
 import { seed } from "./support/seed";
 import { startTestServer, type TestServer } from "./support/test-server";
@@ -171,6 +173,24 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
     const bulk = e.properties.find((p) => p.key === "BULK_MODULUS_VRH");
     expect(bulk).toMatchObject({ value: 170, unit: "GPa", sourceValue: 1700, sourceUnit: "kbar" });
     expect(e.raw).toEqual({ material_id: "mp-13", note: "built for tests" });
+  });
+
+  it.each(["cif", "poscar", "extxyz"] as const)("writes an entry's structure as %s that reads back the same", async (format) => {
+    const res = await t.gql<{ entry: { structureFile: string; structure: { lattice: number[][] } } }>(
+      `query($f: StructureFileFormat!) { entry(source: MP, sourceId: "mp-13") { structureFile(format: $f) structure { lattice } } }`,
+      { f: format.toUpperCase() },
+    );
+    expect(res.errors).toBeUndefined();
+    const [crystal] = STRUCTURE_FORMATS[format].parse(res.data!.entry.structureFile);
+    expect(crystal!.species).toEqual(["Fe", "Fe"]);
+    expect(crystal!.fracCoords.flat()).toEqual([0, 0, 0, 0.5, 0.5, 0.5].map((x) => expect.closeTo(x, 6)));
+    const stored = latticeParameters(res.data!.entry.structure.lattice as [number[], number[], number[]]);
+    const read = latticeParameters(crystal!.lattice);
+    for (const k of ["a", "b", "c", "alphaDeg", "betaDeg", "gammaDeg"] as const) expect(read[k]).toBeCloseTo(stored[k], 6);
+    const noStructure = await t.gql<{ entry: { structureFile: string | null } }>(
+      `{ entry(source: AFLOW, sourceId: "aflow-1") { structureFile(format: CIF) } }`,
+    );
+    expect(noStructure.data!.entry.structureFile).toBeNull();
   });
 
   it("answers a missing material or entry with NOT_FOUND", async () => {

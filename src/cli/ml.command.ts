@@ -4,12 +4,11 @@ import { Composition } from "../engine/chem/composition";
 import { FeaturizationError } from "../engine/descriptors/descriptor-set";
 import { MagpieFeaturizer } from "../engine/descriptors/magpie.featurizer";
 import { type FailedRow, featurizeRows, parseFormulaCsv } from "../engine/ml/formula-dataset";
-import { createModel, isModelKind, loadModel, MODELS } from "../engine/ml/index";
+import { isModelKind, MODELS } from "../engine/ml/index";
 import { errorByClass, materialClass } from "../engine/ml/material-class";
 import { classificationMetrics, regressionMetrics } from "../engine/ml/metrics";
 import type { Task } from "../engine/ml/model";
-import { bundleModel, checkBundle } from "../engine/ml/model-bundle";
-import { fitCalibrationScale } from "../engine/ml/uncertainty";
+import { inferTask, predictRows, restoreModel, trainModel } from "../services/model-training.service";
 
 /**
  * `matgraph train | evaluate | predict`: composition models on `formula,target` CSV files.
@@ -103,9 +102,7 @@ async function readBundle(file: string, featurizer: MagpieFeaturizer) {
     if (cause instanceof MlCommandError) throw cause;
     throw new MlCommandError(`${file} is not JSON`, { cause });
   }
-  const bundle = checkBundle(parsed, featurizer.info);
-  const model = await loadModel(bundle.model, featurizer.info);
-  return { bundle, model };
+  return restoreModel(parsed, featurizer.info);
 }
 
 export function registerMlCommands(program: Command): void {
@@ -131,30 +128,21 @@ export function registerMlCommands(program: Command): void {
         if (train.x.rows < 2) throw new MlCommandError(`${opts.data}: fewer than 2 usable rows`);
         const val = opts.val ? loadTable(opts.val, featurizer, threshold) : undefined;
         let task: Task;
-        if (opts.task === "auto") task = Array.from(train.y).every((v) => v === 0 || v === 1) ? "classification" : "regression";
+        if (opts.task === "auto") task = inferTask(train.y);
         else if (opts.task === "regression" || opts.task === "classification") task = opts.task;
         else throw new MlCommandError(`--task must be regression, classification or auto, got "${opts.task}"`);
         const params: Record<string, unknown> = { seed: num(opts.seed, "seed") ?? 1 };
         if (opts.model === "gbdt") params["bags"] = num(opts.bags, "bags") ?? 4;
         const epochs = num(opts.epochs, "epochs");
         if (epochs !== undefined) params["epochs"] = epochs;
-        const model = createModel(opts.model, task, params, featurizer.info);
-        const start = process.hrtime.bigint();
-        const report = await model.fit({ x: train.x, y: train.y }, val && val.x.rows > 0 ? { validation: { x: val.x, y: val.y } } : {});
-        const trainSeconds = Number(process.hrtime.bigint() - start) / 1e9;
-        let validation: Record<string, number> | undefined;
-        let calibrationScale: number | undefined;
-        if (val && val.x.rows > 0) {
-          const pred = model.predict(val.x);
-          validation = { ...(task === "regression" ? regressionMetrics(val.y, pred.mean) : classificationMetrics(val.y, pred.mean)) };
-          // The early-stopping rows double as calibration rows: a mild optimism, stated in the report.
-          const s = task === "regression" ? fitCalibrationScale(val.y, pred.mean, pred.std) : NaN;
-          if (Number.isFinite(s)) calibrationScale = s;
-        }
-        const bundle = bundleModel(model, featurizer.info, { x: train.x, y: train.y }, {
-          ...(validation ? { validation } : {}),
-          ...(calibrationScale !== undefined ? { calibrationScale } : {}),
+        const trained = await trainModel(featurizer.info, {
+          kind: opts.model,
+          task,
+          params,
+          train: { x: train.x, y: train.y },
+          ...(val ? { validation: { x: val.x, y: val.y } } : {}),
         });
+        const { bundle, validation, calibrationScale } = trained;
         writeFileSync(opts.out, JSON.stringify(bundle));
         const summary = {
           model: opts.model,
@@ -162,8 +150,8 @@ export function registerMlCommands(program: Command): void {
           out: opts.out,
           trainingRows: train.x.rows,
           failed: train.failed.length,
-          rounds: report.bestRound,
-          trainSeconds,
+          rounds: trained.rounds,
+          trainSeconds: trained.trainSeconds,
           trainingDataHash: bundle.trainingDataHash,
           ...(validation ? { validation } : {}),
           ...(calibrationScale !== undefined ? { calibrationScale } : {}),
@@ -229,14 +217,13 @@ export function registerMlCommands(program: Command): void {
           if (e instanceof FeaturizationError) throw new MlCommandError(e.message, { cause: e });
           throw e;
         }
-        const pred = model.predict({ rows: 1, cols: x.length, data: x });
-        const std = (pred.std[0] as number) * (bundle.calibrationScale ?? 1);
+        const [pred] = predictRows(bundle, model, { rows: 1, cols: x.length, data: x });
         const result = {
           formula: opts.formula,
           reducedFormula: Composition.parse(opts.formula).reducedFormula,
           task: model.task,
-          prediction: pred.mean[0] as number,
-          uncertainty: Number.isFinite(std) ? std : null,
+          prediction: pred?.value ?? NaN,
+          uncertainty: pred?.uncertainty ?? null,
           model: model.kind,
           descriptorVersion: bundle.descriptor.version,
         };

@@ -17,6 +17,7 @@ import { createErrorFormatter } from "../schema/format-error";
 import { queryLimitsPlugin } from "../schema/query-limits";
 import { exportRouter } from "./export.router";
 import { optimadeRouter } from "./optimade.router";
+import { webRouter } from "./web.router";
 
 export interface RunningServer {
   readonly url: string;
@@ -87,7 +88,7 @@ export async function startHttpServer(
   });
   app.use("/optimade", cors(corsOptions), optimadeRouter(dataSource));
   app.use("/export", cors(corsOptions), exportRouter(dataSource));
-  app.get("/", (_req, res) => res.redirect("/graphql"));
+  app.use(webRouter());
   app.use(
     "/graphql",
     cors(corsOptions),

@@ -3,7 +3,21 @@ import type { DataSource } from "typeorm";
 import { InvalidInputError, MatGraphError } from "../errors";
 import { log } from "../logger";
 import { OptimadeNotImplementedError } from "../optimade/optimade.errors";
-import { csvHeader, csvLine, exportBatches, jsonLine, parseExportQuery, type ExportRow } from "../services/export.service";
+import {
+  csvHeader,
+  csvLine,
+  exportBatches,
+  jsonLine,
+  parseExportQuery,
+  type ExportRow,
+} from "../services/export.service";
+import { STRUCTURE_FORMATS, type StructureFormatName } from "../engine/structure/formats";
+import {
+  structureFileBatches,
+  tarMember,
+  TAR_END,
+  type StructureFileItem,
+} from "../services/structure-export.service";
 
 /**
  * GET /export/materials.csv and /export/materials.jsonl: the materials filter
@@ -24,7 +38,7 @@ class ClientGoneError extends MatGraphError {
 }
 
 /** Resolves once `chunk` is handed to the socket, or rejects if the client disconnects first. */
-function writeChunk(res: Response, chunk: string): Promise<void> {
+function writeChunk(res: Response, chunk: string | Buffer): Promise<void> {
   if (res.destroyed) return Promise.reject(new ClientGoneError("client disconnected"));
   if (res.write(chunk)) return Promise.resolve();
   return new Promise((resolve, reject) => {
@@ -49,17 +63,27 @@ function sendError(res: Response, status: number, code: string, message: string)
   res.status(status).json({ error: { code, message } });
 }
 
-function exportHandler(dataSource: DataSource, format: Format) {
+/** What one export streams: the rows in batches, and how each batch is written. */
+interface ExportStream {
+  readonly batches: AsyncGenerator<unknown[], void, undefined>;
+  readonly contentType: string;
+  readonly fileName: string;
+  readonly head?: string;
+  readonly tail?: Buffer;
+  render(batch: unknown[]): string | Buffer;
+}
+
+/** Parses the request and opens the stream; anything thrown here is answered with a clean status. */
+type OpenExport = (query: Record<string, unknown>) => ExportStream;
+
+function exportHandler(open: OpenExport) {
   return async (req: Request, res: Response): Promise<void> => {
-    let batches: AsyncGenerator<ExportRow[], void, undefined>;
-    let first: IteratorResult<ExportRow[], void>;
-    let keys: ReturnType<typeof parseExportQuery>["keys"];
+    let stream: ExportStream;
+    let first: IteratorResult<unknown[], void>;
     try {
-      const request = parseExportQuery(req.query as Record<string, unknown>);
-      keys = request.keys;
-      batches = exportBatches(dataSource, request);
+      stream = open(req.query as Record<string, unknown>);
       // The first batch is read before any header goes out: a bad filter still gets a clean status.
-      first = await batches.next();
+      first = await stream.batches.next();
     } catch (error) {
       if (error instanceof InvalidInputError) return sendError(res, 400, error.code, error.message);
       if (error instanceof OptimadeNotImplementedError) return sendError(res, 501, error.code, error.message);
@@ -68,26 +92,26 @@ function exportHandler(dataSource: DataSource, format: Format) {
     }
 
     res.status(200);
-    res.setHeader("Content-Type", CONTENT_TYPES[format]);
-    res.setHeader("Content-Disposition", `attachment; filename="materials.${format}"`);
+    res.setHeader("Content-Type", stream.contentType);
+    res.setHeader("Content-Disposition", `attachment; filename="${stream.fileName}"`);
     res.setHeader("Cache-Control", "no-store");
-    const line = format === "csv" ? csvLine : (row: ExportRow) => jsonLine(row, keys);
     let clientGone = false;
     res.on("close", () => {
       if (!res.writableFinished) clientGone = true;
     });
     try {
-      if (format === "csv") await writeChunk(res, csvHeader(keys));
+      if (stream.head) await writeChunk(res, stream.head);
       let result = first;
       while (!result.done) {
-        await writeChunk(res, result.value.map(line).join(""));
+        await writeChunk(res, stream.render(result.value));
         // No query for a client that has left.
         if (clientGone) throw new ClientGoneError("client disconnected");
-        result = await batches.next();
+        result = await stream.batches.next();
       }
+      if (stream.tail) await writeChunk(res, stream.tail);
       res.end();
     } catch (error) {
-      await batches.return().catch(() => undefined);
+      await stream.batches.return().catch(() => undefined);
       if (error instanceof ClientGoneError || clientGone) return;
       // Headers are gone: breaking the connection is the only way to tell the client the file is incomplete.
       log.error(`export ${req.originalUrl} failed while streaming`, error);
@@ -96,10 +120,51 @@ function exportHandler(dataSource: DataSource, format: Format) {
   };
 }
 
+function materialsExport(dataSource: DataSource, format: Format): OpenExport {
+  return (query) => {
+    const request = parseExportQuery(query);
+    const line = format === "csv" ? csvLine : (row: ExportRow) => jsonLine(row, request.keys);
+    return {
+      batches: exportBatches(dataSource, request),
+      contentType: CONTENT_TYPES[format],
+      fileName: `materials.${format}`,
+      ...(format === "csv" ? { head: csvHeader(request.keys) } : {}),
+      render: (batch) => (batch as ExportRow[]).map(line).join(""),
+    };
+  };
+}
+
+function structuresExport(dataSource: DataSource, format: StructureFormatName): OpenExport {
+  return (query) => {
+    const { filter } = parseExportQuery(query);
+    const batches = structureFileBatches(dataSource, filter, format);
+    const now = Date.now() / 1000;
+    if (format === "poscar") {
+      return {
+        batches,
+        contentType: "application/x-tar",
+        fileName: "structures.poscar.tar",
+        tail: TAR_END,
+        render: (batch) =>
+          Buffer.concat((batch as StructureFileItem[]).map((item) => tarMember(`${item.name}.vasp`, item.text, now))),
+      };
+    }
+    return {
+      batches,
+      contentType: `${STRUCTURE_FORMATS[format].mediaType}; charset=utf-8`,
+      fileName: `structures${STRUCTURE_FORMATS[format].extension}`,
+      render: (batch) => (batch as StructureFileItem[]).map((item) => item.text.endsWith("\n") ? item.text : `${item.text}\n`).join(""),
+    };
+  };
+}
+
 /** Mount with `app.use("/export", exportRouter(dataSource))`. */
 export function exportRouter(dataSource: DataSource): Router {
   const router = express.Router();
-  router.get("/materials.csv", exportHandler(dataSource, "csv"));
-  router.get("/materials.jsonl", exportHandler(dataSource, "jsonl"));
+  router.get("/materials.csv", exportHandler(materialsExport(dataSource, "csv")));
+  router.get("/materials.jsonl", exportHandler(materialsExport(dataSource, "jsonl")));
+  for (const format of Object.keys(STRUCTURE_FORMATS) as StructureFormatName[]) {
+    router.get(`/structures.${format}`, exportHandler(structuresExport(dataSource, format)));
+  }
   return router;
 }

@@ -72,7 +72,11 @@ function baseUrl(req: Request): string {
   return `${req.protocol}://${req.get("host") ?? "localhost"}${req.baseUrl}`;
 }
 
-function meta(req: Request, extra: Record<string, unknown> = {}, warnings: readonly string[] = []): Record<string, unknown> {
+function meta(
+  req: Request,
+  extra: Record<string, unknown> = {},
+  warnings: readonly string[] = [],
+): Record<string, unknown> {
   return {
     query: { representation: req.url },
     api_version: OPTIMADE_API_VERSION,
@@ -95,7 +99,10 @@ function selectFields(req: Request): { fields: Set<string> | undefined; warnings
   if (raw === undefined || raw.trim() === "") return { fields: undefined, warnings: [] };
   const fields = new Set<string>();
   const warnings: string[] = [];
-  for (const name of raw.split(",").map((f) => f.trim()).filter(Boolean)) {
+  for (const name of raw
+    .split(",")
+    .map((f) => f.trim())
+    .filter(Boolean)) {
     if (STRUCTURE_PROPERTIES.has(name)) {
       fields.add(name);
     } else if (name.startsWith("_") && !name.startsWith(`_${PROVIDER_PREFIX}_`)) {
@@ -127,7 +134,11 @@ function checkEntryListingParams(req: Request): void {
   }
   for (const name of ["page_number", "page_cursor", "page_below"]) {
     if (queryParam(req, name) !== undefined) {
-      throw new OptimadeHttpError(501, `${name} is not implemented: page with page_offset or page_above (links.next uses page_above)`, name);
+      throw new OptimadeHttpError(
+        501,
+        `${name} is not implemented: page with page_offset or page_above (links.next uses page_above)`,
+        name,
+      );
     }
   }
 }
@@ -184,7 +195,11 @@ function versionedRoutes(dataSource: DataSource): Router {
     checkEntryListingParams(req);
     const limitAsked = intParam(req, "page_limit", 1);
     if (limitAsked !== undefined && limitAsked > MAX_PAGE_LIMIT) {
-      throw new OptimadeHttpError(403, `page_limit ${limitAsked} is above the maximum of ${MAX_PAGE_LIMIT}`, "page_limit");
+      throw new OptimadeHttpError(
+        403,
+        `page_limit ${limitAsked} is above the maximum of ${MAX_PAGE_LIMIT}`,
+        "page_limit",
+      );
     }
     const limit = limitAsked ?? DEFAULT_PAGE_LIMIT;
     const offset = intParam(req, "page_offset", 0);
@@ -216,11 +231,10 @@ function versionedRoutes(dataSource: DataSource): Router {
     send(res, 200, {
       links: { next },
       data: page.rows.map((row) => trim(toStructureResource(row), fields)),
-      meta: meta(
-        req,
-        { data_returned: page.dataReturned, more_data_available: page.moreDataAvailable },
-        [...page.warnings, ...fieldWarnings],
-      ),
+      meta: meta(req, { data_returned: page.dataReturned, more_data_available: page.moreDataAvailable }, [
+        ...page.warnings,
+        ...fieldWarnings,
+      ]),
     });
   });
 
@@ -262,7 +276,11 @@ export function optimadeRouter(dataSource: DataSource): Router {
   router.use((req, res, next) => {
     // A versioned base URL other than /v1 (e.g. /v2, /v1.2): the specification's status 553.
     if (/^\/v\d/.test(req.path) && !/^\/v1(\/|$)/.test(req.path)) {
-      send(res, 553, errorBody(req, 553, `this implementation serves OPTIMADE version 1 only, under ${req.baseUrl}/v1`));
+      send(
+        res,
+        553,
+        errorBody(req, 553, `this implementation serves OPTIMADE version 1 only, under ${req.baseUrl}/v1`),
+      );
       return;
     }
     next();
@@ -273,11 +291,23 @@ export function optimadeRouter(dataSource: DataSource): Router {
   });
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof OptimadeFilterError) {
-      send(res, 400, errorBody(req, 400, error.message, { source: { parameter: "filter" }, meta: { position: error.position } }));
+      send(
+        res,
+        400,
+        errorBody(req, 400, error.message, { source: { parameter: "filter" }, meta: { position: error.position } }),
+      );
     } else if (error instanceof OptimadeNotImplementedError) {
-      send(res, 501, errorBody(req, 501, error.message, { source: { parameter: "filter" }, meta: { position: error.position } }));
+      send(
+        res,
+        501,
+        errorBody(req, 501, error.message, { source: { parameter: "filter" }, meta: { position: error.position } }),
+      );
     } else if (error instanceof OptimadeHttpError) {
-      send(res, error.status, errorBody(req, error.status, error.message, error.parameter ? { source: { parameter: error.parameter } } : {}));
+      send(
+        res,
+        error.status,
+        errorBody(req, error.status, error.message, error.parameter ? { source: { parameter: error.parameter } } : {}),
+      );
     } else if (error instanceof InvalidInputError) {
       send(res, 400, errorBody(req, 400, error.message));
     } else if (error instanceof NotFoundError) {

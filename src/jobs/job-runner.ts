@@ -6,6 +6,7 @@ import { log } from "../logger";
 import { writeEntries } from "../services/entry-writer";
 import { queryRows } from "../store/sql";
 import type { ComputationOutput } from "./computations/computation";
+import { COMPUTATIONS } from "./computations";
 import { ComputeAbortedError, runInThread } from "./compute-pool";
 import { COMPUTE_QUEUE } from "./job-queue";
 
@@ -86,7 +87,9 @@ export class JobRunner {
     };
 
     try {
-      const output = await runInThread(claimed.kind, claimed.input, { signal: controller.signal, onProgress });
+      const prepare = COMPUTATIONS[claimed.kind]?.prepare;
+      const threadInput = prepare ? await prepare(this.dataSource, claimed.input) : claimed.input;
+      const output = await runInThread(claimed.kind, threadInput, { signal: controller.signal, onProgress });
       await this.storeResult(jobId, attempt, claimed, output);
     } catch (error) {
       if (error instanceof ComputeAbortedError && controller.signal.reason === "cancelled") return;
@@ -133,11 +136,13 @@ export class JobRunner {
           },
         ]);
       }
+      const store = COMPUTATIONS[job.kind]?.store;
+      const stored = store ? await store(manager, output, { jobId, kind: job.kind, input: job.input }) : undefined;
       await manager.query(
         `UPDATE jobs SET state = 'SUCCEEDED', progress = 1, message = 'done', result = $2::jsonb, finished_at = now(),
                 updated_at = clock_timestamp()
          WHERE id = $1`,
-        [jobId, JSON.stringify(output.summary)],
+        [jobId, JSON.stringify(stored ? { ...output.summary, ...stored } : output.summary)],
       );
     });
   }

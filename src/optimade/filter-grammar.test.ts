@@ -60,11 +60,29 @@ describe("OPTIMADE filter grammar", () => {
     expect(formatFilter(parseOptimadeFilter('NOT a > b OR c = 100 AND f = "C2 H6"'))).toBe(
       '((NOT (a > b)) OR ((c = 100) AND (f = "C2 H6")))',
     );
-    expect(formatFilter(parseOptimadeFilter("a >= 0 AND NOT b < c OR c = 0"))).toBe("(((a >= 0) AND (NOT (b < c))) OR (c = 0))");
+    expect(formatFilter(parseOptimadeFilter("a >= 0 AND NOT b < c OR c = 0"))).toBe(
+      "(((a >= 0) AND (NOT (b < c))) OR (c = 0))",
+    );
   });
 
   it("reads the specification's valid numbers and refuses its invalid ones", () => {
-    const valid = ["12345", "+12", "-34", "1.2", ".2E7", "-.2E+7", "+10.01E-10", "6.03e23", ".1E1", "-.1e1", "1.e-12", "-.1e-12", "1000000000.E1000000000", "1.", ".1"];
+    const valid = [
+      "12345",
+      "+12",
+      "-34",
+      "1.2",
+      ".2E7",
+      "-.2E+7",
+      "+10.01E-10",
+      "6.03e23",
+      ".1E1",
+      "-.1e1",
+      "1.e-12",
+      "-.1e-12",
+      "1000000000.E1000000000",
+      "1.",
+      ".1",
+    ];
     for (const n of valid) {
       const ast = parseOptimadeFilter(`x = ${n}`);
       expect(ast.kind).toBe("compare");
@@ -77,7 +95,9 @@ describe("OPTIMADE filter grammar", () => {
 
   it("unescapes strings", () => {
     const ast = parseOptimadeFilter('x = "a \\"quoted\\" back\\\\slash"');
-    expect(ast.kind === "compare" && ast.right.kind === "string" ? ast.right.value : null).toBe('a "quoted" back\\slash');
+    expect(ast.kind === "compare" && ast.right.kind === "string" ? ast.right.value : null).toBe(
+      'a "quoted" back\\slash',
+    );
   });
 
   it.each([

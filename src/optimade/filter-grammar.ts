@@ -44,9 +44,21 @@ export type FilterNode =
   | { readonly kind: "and"; readonly left: FilterNode; readonly right: FilterNode }
   | { readonly kind: "or"; readonly left: FilterNode; readonly right: FilterNode }
   | { readonly kind: "not"; readonly operand: FilterNode; readonly position: number }
-  | { readonly kind: "compare"; readonly left: Value; readonly op: CompareOp; readonly right: Value; readonly position: number }
+  | {
+      readonly kind: "compare";
+      readonly left: Value;
+      readonly op: CompareOp;
+      readonly right: Value;
+      readonly position: number;
+    }
   | { readonly kind: "known"; readonly property: PropertyRef; readonly known: boolean; readonly position: number }
-  | { readonly kind: "fuzzy"; readonly property: PropertyRef; readonly op: FuzzyOp; readonly value: Value; readonly position: number }
+  | {
+      readonly kind: "fuzzy";
+      readonly property: PropertyRef;
+      readonly op: FuzzyOp;
+      readonly value: Value;
+      readonly position: number;
+    }
   | {
       readonly kind: "has";
       readonly property: PropertyRef;
@@ -62,7 +74,13 @@ export type FilterNode =
       readonly tuples: ReadonlyArray<readonly ListEntry[]>;
       readonly position: number;
     }
-  | { readonly kind: "length"; readonly property: PropertyRef; readonly op: CompareOp; readonly value: Value; readonly position: number }
+  | {
+      readonly kind: "length";
+      readonly property: PropertyRef;
+      readonly op: CompareOp;
+      readonly value: Value;
+      readonly position: number;
+    }
   /** A bare property: shorthand for `property = TRUE`. */
   | { readonly kind: "truthy"; readonly property: PropertyRef; readonly position: number };
 
@@ -80,8 +98,23 @@ interface Token {
 }
 
 const KEYWORDS = new Set([
-  "AND", "OR", "NOT", "IS", "KNOWN", "UNKNOWN", "CONTAINS", "STARTS", "ENDS", "WITH",
-  "LENGTH", "HAS", "ALL", "ONLY", "ANY", "TRUE", "FALSE",
+  "AND",
+  "OR",
+  "NOT",
+  "IS",
+  "KNOWN",
+  "UNKNOWN",
+  "CONTAINS",
+  "STARTS",
+  "ENDS",
+  "WITH",
+  "LENGTH",
+  "HAS",
+  "ALL",
+  "ONLY",
+  "ANY",
+  "TRUE",
+  "FALSE",
 ]);
 
 const SPACE = /[ \t\n\r\v\f]/;
@@ -129,7 +162,10 @@ function tokenize(text: string): Token[] {
       for (;;) {
         const d = text[i];
         if (d === undefined) {
-          throw new OptimadeFilterError(`Filter syntax error at position ${start}: string is not closed by a double quote`, start);
+          throw new OptimadeFilterError(
+            `Filter syntax error at position ${start}: string is not closed by a double quote`,
+            start,
+          );
         }
         if (d === '"') break;
         if (d === "\\") {
@@ -190,7 +226,10 @@ function readNumber(text: string, at: number): Token {
   const end = at + match[0].length;
   // "1.234D12" or "3abc": a number must not run straight into a word.
   if (/[A-Za-z_0-9.]/.test(text[end] ?? "")) {
-    throw new OptimadeFilterError(`Filter syntax error at position ${at}: malformed number "${text.slice(at, end + 1)}"`, at);
+    throw new OptimadeFilterError(
+      `Filter syntax error at position ${at}: malformed number "${text.slice(at, end + 1)}"`,
+      at,
+    );
   }
   return { kind: "number", text: match[0], position: at, number: Number(match[0]) };
 }
@@ -240,7 +279,10 @@ class Parser {
 
   private fail(expected: string): never {
     const t = this.peek();
-    throw new OptimadeFilterError(`Filter syntax error at position ${t.position}: expected ${expected}, found ${describe(t)}`, t.position);
+    throw new OptimadeFilterError(
+      `Filter syntax error at position ${t.position}: expected ${expected}, found ${describe(t)}`,
+      t.position,
+    );
   }
 
   parseFilter(): FilterNode {
@@ -320,7 +362,7 @@ class Parser {
       const properties = [property];
       while (this.peek().kind === ":") {
         this.next();
-        if (this.peek().kind !== "identifier") this.fail("a property name after \":\"");
+        if (this.peek().kind !== "identifier") this.fail('a property name after ":"');
         properties.push(this.property());
       }
       if (!this.accept("HAS")) this.fail("HAS after a list of correlated properties");

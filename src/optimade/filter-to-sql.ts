@@ -10,7 +10,12 @@ import {
   type Value,
 } from "./filter-grammar";
 import { OptimadeFilterError, OptimadeNotImplementedError } from "./optimade.errors";
-import { PROVIDER_PREFIX, STRUCTURE_PROPERTIES, type OptimadeType, type StructureProperty } from "./structure-properties";
+import {
+  PROVIDER_PREFIX,
+  STRUCTURE_PROPERTIES,
+  type OptimadeType,
+  type StructureProperty,
+} from "./structure-properties";
 
 /**
  * OPTIMADE filter AST → a SQL condition over `materials` (and `entries` when an
@@ -38,8 +43,22 @@ export interface TranslatedFilter {
   readonly warnings: readonly string[];
 }
 
-const SQL_OP: Readonly<Record<CompareOp, string>> = { "=": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">=" };
-const FLIPPED: Readonly<Record<CompareOp, CompareOp>> = { "=": "=", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<=" };
+const SQL_OP: Readonly<Record<CompareOp, string>> = {
+  "=": "=",
+  "!=": "<>",
+  "<": "<",
+  "<=": "<=",
+  ">": ">",
+  ">=": ">=",
+};
+const FLIPPED: Readonly<Record<CompareOp, CompareOp>> = {
+  "=": "=",
+  "!=": "!=",
+  "<": ">",
+  "<=": ">=",
+  ">": "<",
+  ">=": "<=",
+};
 
 type Resolved = { readonly known: true; readonly def: StructureProperty } | { readonly known: false };
 
@@ -84,8 +103,13 @@ class Translator {
         if (!r.known) return "NULL::boolean";
         this.requireType(r.def, r.def.type.startsWith("list-"), n.position, "LENGTH needs a list property");
         const count = this.numberLiteral(n.value, "LENGTH");
-        const length = r.def.lengthSql ?? ((alias: string) => `cardinality(${(r.def.sql as (a: string) => string)(alias)})`);
-        return this.scoped(r.def, (_expr, alias) => `(${length(alias)} ${SQL_OP[n.op]} ${this.numberParam(count)})`, n.property);
+        const length =
+          r.def.lengthSql ?? ((alias: string) => `cardinality(${(r.def.sql as (a: string) => string)(alias)})`);
+        return this.scoped(
+          r.def,
+          (_expr, alias) => `(${length(alias)} ${SQL_OP[n.op]} ${this.numberParam(count)})`,
+          n.property,
+        );
       }
       case "hasZip":
         throw new OptimadeNotImplementedError(
@@ -150,11 +174,21 @@ class Translator {
     return negate ? `(NOT ${cond})` : cond;
   }
 
-  private has(property: PropertyRef, quantifier: "one" | "all" | "any" | "only", entries: readonly ListEntry[], position: number): string {
+  private has(
+    property: PropertyRef,
+    quantifier: "one" | "all" | "any" | "only",
+    entries: readonly ListEntry[],
+    position: number,
+  ): string {
     const r = this.resolve(property);
     if (!r.known) return "NULL::boolean";
     const def = r.def;
-    this.requireType(def, def.type === "list-string" || def.type === "list-integer", position, "HAS needs a list of strings or integers");
+    this.requireType(
+      def,
+      def.type === "list-string" || def.type === "list-integer",
+      position,
+      "HAS needs a list of strings or integers",
+    );
     const itemIsString = def.type === "list-string";
     const items = entries.map((e) => {
       if (e.value.kind === "property") {
@@ -188,8 +222,10 @@ class Translator {
                 itemIsString ? `${this.params.add(i.value)}::text` : this.numberParam(i.value as number)
               }`;
         const from = `FROM unnest(${expr}) AS ${x}(v)`;
-        if (quantifier === "all") return `(${items.map((i) => `EXISTS (SELECT 1 ${from} WHERE ${match(i)})`).join(" AND ")})`;
-        if (quantifier === "only") return `(${expr} IS NOT NULL AND NOT EXISTS (SELECT 1 ${from} WHERE NOT (${items.map(match).join(" OR ")})))`;
+        if (quantifier === "all")
+          return `(${items.map((i) => `EXISTS (SELECT 1 ${from} WHERE ${match(i)})`).join(" AND ")})`;
+        if (quantifier === "only")
+          return `(${expr} IS NOT NULL AND NOT EXISTS (SELECT 1 ${from} WHERE NOT (${items.map(match).join(" OR ")})))`;
         return `EXISTS (SELECT 1 ${from} WHERE ${items.map(match).join(" OR ")})`;
       },
       property,
@@ -208,7 +244,8 @@ class Translator {
         at.position,
       );
     }
-    if (def.level === "material" || def.level === "constant") return build(sql(this.aliases.material), this.aliases.material);
+    if (def.level === "material" || def.level === "constant")
+      return build(sql(this.aliases.material), this.aliases.material);
     if (this.aliases.entry) return build(sql(this.aliases.entry), this.aliases.entry);
     const e = `oe${++this.aliasCounter}`;
     return `EXISTS (SELECT 1 FROM entries ${e} WHERE ${e}.material_id = ${this.aliases.material}.id AND ${build(sql(e), e)})`;
@@ -262,16 +299,26 @@ class Translator {
   }
 
   private numberParam(n: number): string {
-    return Number.isInteger(n) && Math.abs(n) < 2 ** 31 ? `${this.params.add(n)}::int` : `${this.params.add(n)}::float8`;
+    return Number.isInteger(n) && Math.abs(n) < 2 ** 31
+      ? `${this.params.add(n)}::int`
+      : `${this.params.add(n)}::float8`;
   }
 
   private stringLiteral(value: Value, op: string): string {
-    if (value.kind !== "string") this.mismatch(value.position, `${op} needs a string here, got ${value.kind === "property" ? "a property" : value.text}`);
+    if (value.kind !== "string")
+      this.mismatch(
+        value.position,
+        `${op} needs a string here, got ${value.kind === "property" ? "a property" : value.text}`,
+      );
     return value.value as string;
   }
 
   private numberLiteral(value: Value, op: string): number {
-    if (value.kind !== "number") this.mismatch(value.position, `${op} needs a number here, got ${value.kind === "property" ? "a property" : value.text}`);
+    if (value.kind !== "number")
+      this.mismatch(
+        value.position,
+        `${op} needs a number here, got ${value.kind === "property" ? "a property" : value.text}`,
+      );
     const n = value.value as number;
     if (!Number.isFinite(n)) {
       throw new OptimadeNotImplementedError(
@@ -301,7 +348,11 @@ function typeLabel(type: OptimadeType): string {
 }
 
 /** Parses and translates; throws OptimadeFilterError (400) or OptimadeNotImplementedError (501). */
-export function translateOptimadeFilter(filterText: string, params: SqlParams, aliases: FilterAliases): TranslatedFilter {
+export function translateOptimadeFilter(
+  filterText: string,
+  params: SqlParams,
+  aliases: FilterAliases,
+): TranslatedFilter {
   const ast = parseOptimadeFilter(filterText);
   const translator = new Translator(params, aliases);
   const sql = translator.node(ast);
@@ -314,6 +365,10 @@ export function translateOptimadeFilter(filterText: string, params: SqlParams, a
  * properties (`nsites`, `id`, `last_modified`, `species_at_sites`, …) match a
  * material when some entry of it matches.
  */
-export function optimadeFilterSql(filterText: string, params: SqlParams, alias: FilterAliases = { material: "m" }): string {
+export function optimadeFilterSql(
+  filterText: string,
+  params: SqlParams,
+  alias: FilterAliases = { material: "m" },
+): string {
   return translateOptimadeFilter(filterText, params, alias).sql;
 }

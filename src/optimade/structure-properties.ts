@@ -43,7 +43,13 @@ const PROPERTIES: readonly StructureProperty[] = [
     level: "entry",
     sql: (e) => `(${e}.source || ':' || ${e}.source_id)`,
   },
-  { name: "type", type: "string", description: "Always `structures`", level: "constant", sql: () => `'structures'::text` },
+  {
+    name: "type",
+    type: "string",
+    description: "Always `structures`",
+    level: "constant",
+    sql: () => `'structures'::text`,
+  },
   {
     name: "last_modified",
     type: "timestamp",
@@ -59,7 +65,13 @@ const PROPERTIES: readonly StructureProperty[] = [
     sql: (m) => `${m}.elements`,
     lengthSql: (m) => `${m}.nelements`,
   },
-  { name: "nelements", type: "integer", description: "Number of distinct elements", level: "material", sql: (m) => `${m}.nelements` },
+  {
+    name: "nelements",
+    type: "integer",
+    description: "Number of distinct elements",
+    level: "material",
+    sql: (m) => `${m}.nelements`,
+  },
   {
     name: "elements_ratios",
     type: "list-float",
@@ -76,7 +88,8 @@ const PROPERTIES: readonly StructureProperty[] = [
   {
     name: "chemical_formula_reduced",
     type: "string",
-    description: "Reduced formula: elements in alphabetical order, amounts divided by their greatest common divisor, 1 omitted",
+    description:
+      "Reduced formula: elements in alphabetical order, amounts divided by their greatest common divisor, 1 omitted",
     level: "material",
     sql: (m) => `${m}.formula`,
   },
@@ -107,7 +120,13 @@ const PROPERTIES: readonly StructureProperty[] = [
     level: "constant",
     sql: () => `3`,
   },
-  { name: "lattice_vectors", type: "list-list-float", description: "Lattice vectors a, b, c as rows", unit: "Å", level: "entry" },
+  {
+    name: "lattice_vectors",
+    type: "list-list-float",
+    description: "Lattice vectors a, b, c as rows",
+    unit: "Å",
+    level: "entry",
+  },
   {
     name: "cartesian_site_positions",
     type: "list-list-float",

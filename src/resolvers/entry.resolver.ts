@@ -5,7 +5,8 @@ import { Source } from "../domain/source";
 import { NotFoundError } from "../errors";
 import type { EntryRecord, MaterialRecord, PropertyRecord } from "../services/records";
 import type { GraphQLContext } from "../schema/context";
-import { EntryType, SpacegroupType, StructureType } from "../schema/entry.type";
+import { EntryType, SpacegroupType, StructureFileFormatEnum, StructureType } from "../schema/entry.type";
+import { crystalOfEntry, structureFile } from "../services/structure-file.service";
 import { MaterialType } from "../schema/material.type";
 import { PropertyValueType } from "../schema/property-value.type";
 
@@ -42,15 +43,25 @@ export class EntryResolver {
 
   @FieldResolver(() => StructureType, { nullable: true, description: "Null for entries without a structure" })
   structure(@Root() entry: EntryRecord): StructureType | null {
-    const { lattice, fracCoords, species } = entry;
-    if (!lattice || !fracCoords || !species || lattice.length !== 9) return null;
-    const rows = [lattice.slice(0, 3), lattice.slice(3, 6), lattice.slice(6, 9)] as number[][];
-    const sites = species.map((s, i) => {
-      const abc = fracCoords.slice(3 * i, 3 * i + 3);
-      const xyz = [0, 1, 2].map((k) => abc.reduce((sum, f, j) => sum + f * (rows[j]?.[k] ?? 0), 0));
-      return { species: s, abc, xyz };
+    const crystal = crystalOfEntry(entry);
+    if (!crystal) return null;
+    const sites = crystal.species.map((species, i) => {
+      const abc = crystal.fracCoords[i] as number[];
+      const xyz = [0, 1, 2].map((k) => abc.reduce((sum, f, j) => sum + f * (crystal.lattice[j]?.[k] ?? 0), 0));
+      return { species, abc, xyz };
     });
-    return { lattice: rows, sites, nsites: sites.length, volume: entry.volumeAngstrom3 };
+    return { lattice: crystal.lattice, sites, nsites: sites.length, volume: entry.volumeAngstrom3 };
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "The structure as a file (CIF, POSCAR or extended XYZ); null for entries without a structure",
+  })
+  structureFile(
+    @Root() entry: EntryRecord,
+    @Arg("format", () => StructureFileFormatEnum) format: StructureFileFormatEnum,
+  ): string | null {
+    return structureFile(entry, format);
   }
 
   @FieldResolver(() => [PropertyValueType])

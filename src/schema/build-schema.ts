@@ -10,6 +10,11 @@ import { EntryHistoryResolver } from "../resolvers/history.resolver";
 import { ChangeResolver } from "../resolvers/change.resolver";
 import { IngestResolver } from "../resolvers/ingest.resolver";
 import { JobResolver, MaterialSimulationResolver } from "../resolvers/job.resolver";
+import { MaterialDescriptorResolver } from "../resolvers/descriptor.resolver";
+import { MaterialPredictionResolver, PredictionResolver } from "../resolvers/prediction.resolver";
+import { ModelResolver } from "../resolvers/model.resolver";
+import { TransferResolver } from "../resolvers/transfer.resolver";
+import { MetricsResolver } from "../resolvers/metrics.resolver";
 import "./enums";
 
 let schema: Promise<GraphQLSchema> | undefined;
@@ -30,6 +35,12 @@ export function buildMatGraphSchema(): Promise<GraphQLSchema> {
       IngestResolver,
       JobResolver,
       MaterialSimulationResolver,
+      MaterialDescriptorResolver,
+      MaterialPredictionResolver,
+      PredictionResolver,
+      ModelResolver,
+      TransferResolver,
+      MetricsResolver,
     ],
     validate: false,
     emitSchemaFile: false,

@@ -1,5 +1,16 @@
-import { Field, Float, ID, Int, ObjectType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { Source } from "../domain/source";
+
+export enum StructureFileFormatEnum {
+  CIF = "cif",
+  POSCAR = "poscar",
+  EXTXYZ = "extxyz",
+}
+
+registerEnumType(StructureFileFormatEnum, {
+  name: "StructureFileFormat",
+  description: "Structure file formats: CIF (P1), VASP POSCAR, extended XYZ",
+});
 
 @ObjectType("Spacegroup")
 export class SpacegroupType {

@@ -61,6 +61,12 @@ export class MaterialFilterInput {
 
   @Field(() => [PropertyRangeInput], { nullable: true })
   properties?: PropertyRangeInput[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'An OPTIMADE v1 filter, e.g. elements HAS ALL "Fe","O" AND nelements <= 3',
+  })
+  optimadeFilter?: string | null;
 }
 
 @InputType("MaterialOrder")

@@ -2,8 +2,13 @@ import type { DataSource } from "typeorm";
 import { canonicalUnitOf, isPropertyKey, PROPERTY_KEYS, type PropertyKey } from "../domain/property-key";
 import { isSource, type Source } from "../domain/source";
 import { InvalidInputError } from "../errors";
-import { optimadeFilterSql } from "../optimade/filter-to-sql";
-import { materialFilterSql, SqlParams, type ElementsFilter, type MaterialFilter, type PropertyRange } from "./material-filter";
+import {
+  materialFilterSql,
+  SqlParams,
+  type ElementsFilter,
+  type MaterialFilter,
+  type PropertyRange,
+} from "./material-filter";
 
 /**
  * Bulk export of materials for people who want files: one row per material ×
@@ -18,10 +23,8 @@ import { materialFilterSql, SqlParams, type ElementsFilter, type MaterialFilter,
  * Records their source has withdrawn are left out.
  */
 export interface ExportRequest {
-  /** The same filter as the GraphQL `materials` query. */
+  /** The same filter as the GraphQL `materials` query, OPTIMADE filter included. */
   readonly filter: MaterialFilter;
-  /** An OPTIMADE filter over the materials (see src/optimade/filter-to-sql.ts). */
-  readonly optimadeFilter?: string | undefined;
   /** Property columns, in order. */
   readonly keys: readonly PropertyKey[];
 }
@@ -41,8 +44,18 @@ export interface ExportRow {
 export const DEFAULT_EXPORT_BATCH_ROWS = 2000;
 
 const QUERY_PARAMETERS = new Set([
-  "hasAll", "hasAny", "hasOnly", "excludes", "nelementsMin", "nelementsMax", "formula", "chemsys", "sources",
-  "property", "optimadeFilter", "keys",
+  "hasAll",
+  "hasAny",
+  "hasOnly",
+  "excludes",
+  "nelementsMin",
+  "nelementsMax",
+  "formula",
+  "chemsys",
+  "sources",
+  "property",
+  "optimadeFilter",
+  "keys",
 ]);
 
 /** A unit as part of a column name: `GPa`, `eV_per_atom`, `g_per_cm3`, `A3_per_atom`, `muB_per_atom`, `per_K`. */
@@ -78,7 +91,10 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 function list(query: Record<string, unknown>, name: string): string[] | undefined {
   const raw = single(query, name);
   if (raw === undefined) return undefined;
-  return raw.split(",").map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 function integer(query: Record<string, unknown>, name: string): number | undefined {
@@ -102,7 +118,8 @@ function parsePropertyRange(text: string, index: number): PropertyRange {
   const [key, min, max, source, ...rest] = text.split(":");
   if (!key || rest.length > 0) throw new InvalidInputError(`${field} must read KEY:min:max[:SOURCE], got "${text}"`);
   if (!isPropertyKey(key)) throw new InvalidInputError(`${field}: unknown property key "${key}"`);
-  if (source !== undefined && source !== "" && !isSource(source)) throw new InvalidInputError(`${field}: unknown source "${source}"`);
+  if (source !== undefined && source !== "" && !isSource(source))
+    throw new InvalidInputError(`${field}: unknown source "${source}"`);
   return {
     key,
     min: bound(min, `${field}.min`),
@@ -156,13 +173,16 @@ export function parseExportQuery(query: Record<string, unknown>): ExportRequest 
   return {
     filter: {
       elements: Object.values(elements).some((v) => v !== null) ? elements : null,
-      nelements: nelementsMin !== undefined || nelementsMax !== undefined ? { min: nelementsMin ?? null, max: nelementsMax ?? null } : null,
+      nelements:
+        nelementsMin !== undefined || nelementsMax !== undefined
+          ? { min: nelementsMin ?? null, max: nelementsMax ?? null }
+          : null,
       formula: single(query, "formula") ?? null,
       chemsys: single(query, "chemsys") ?? null,
       sources: (sources as Source[] | undefined) ?? null,
       properties: properties.length ? properties : null,
+      optimadeFilter: optimadeFilter !== undefined && optimadeFilter.trim() !== "" ? optimadeFilter : null,
     },
-    optimadeFilter: optimadeFilter !== undefined && optimadeFilter.trim() !== "" ? optimadeFilter : undefined,
     keys,
   };
 }
@@ -184,11 +204,11 @@ interface ExportPlan {
 function exportPlan(request: ExportRequest): ExportPlan {
   const params = new SqlParams();
   const where = materialFilterSql(request.filter, params);
-  if (request.optimadeFilter !== undefined) where.push(optimadeFilterSql(request.optimadeFilter, params, { material: "m" }));
   // The sources filter picks the materials (as in GraphQL) and the rows: only those sources are exported.
   if (request.filter.sources) where.push(`e.source = ANY(${params.add(request.filter.sources)}::text[])`);
   const columns = request.keys.map(
-    (key, i) => `(SELECT avg(p.value) FROM properties p WHERE p.entry_id = ANY(g.entry_ids) AND p.key = ${params.add(key)}) AS v${i}`,
+    (key, i) =>
+      `(SELECT avg(p.value) FROM properties p WHERE p.entry_id = ANY(g.entry_ids) AND p.key = ${params.add(key)}) AS v${i}`,
   );
   const materialCursor = params.add(0);
   const sourceCursor = params.add("");
@@ -231,21 +251,19 @@ export async function* exportBatches(
       return manager.query(plan.sql, values);
     });
     if (raw.length === 0) return;
-    const rows = raw.map(
-      (r): ExportRow => ({
-        materialId: r["materialId"] as number,
-        formula: r["formula"] as string,
-        chemsys: r["chemsys"] as string,
-        elements: r["elements"] as string[],
-        nelements: r["nelements"] as number,
-        source: r["source"] as Source,
-        sourceIds: r["sourceIds"] as string[],
-        values: request.keys.map((_k, i) => {
-          const v = r[`v${i}`];
-          return v === null || v === undefined ? null : Number(v);
-        }),
+    const rows = raw.map((r): ExportRow => ({
+      materialId: r["materialId"] as number,
+      formula: r["formula"] as string,
+      chemsys: r["chemsys"] as string,
+      elements: r["elements"] as string[],
+      nelements: r["nelements"] as number,
+      source: r["source"] as Source,
+      sourceIds: r["sourceIds"] as string[],
+      values: request.keys.map((_k, i) => {
+        const v = r[`v${i}`];
+        return v === null || v === undefined ? null : Number(v);
       }),
-    );
+    }));
     yield rows;
     if (raw.length < batchRows) return;
     const last = rows[rows.length - 1] as ExportRow;

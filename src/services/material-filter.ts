@@ -3,6 +3,7 @@ import { isElementSymbol } from "../engine/chem/elements";
 import { PROPERTY_KEYS, type PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
 import { InvalidInputError } from "../errors";
+import { optimadeFilterSql } from "../optimade/filter-to-sql";
 
 /**
  * The materials filter and its translation to SQL. Every part is validated
@@ -35,6 +36,8 @@ export interface MaterialFilter {
   readonly chemsys?: string | null;
   readonly sources?: readonly Source[] | null;
   readonly properties?: readonly PropertyRange[] | null;
+  /** An OPTIMADE filter string (v1 grammar) over the same materials. */
+  readonly optimadeFilter?: string | null;
 }
 
 /** Collects positional parameters while SQL text is built. */
@@ -111,6 +114,7 @@ export function materialFilterSql(filter: MaterialFilter | null | undefined, par
       `EXISTS (SELECT 1 FROM entries e WHERE e.material_id = m.id AND e.source = ANY(${params.add(filter.sources)}::text[]))`,
     );
   }
+  if (filter.optimadeFilter != null) where.push(`(${optimadeFilterSql(filter.optimadeFilter, params, { material: "m" })})`);
   for (const [i, range] of (filter.properties ?? []).entries()) {
     const field = `filter.properties[${i}]`;
     if (PROPERTY_KEYS[range.key]?.isArray) throw new InvalidInputError(`${field}: ${range.key} is an array and has no range`);

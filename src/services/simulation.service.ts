@@ -8,7 +8,7 @@ import { isElasticElementName } from "../engine/fem";
 import { loadPotential } from "../engine/md/potentials";
 import { COMPUTATIONS } from "../jobs/computations";
 import { PropertyKey } from "../domain/property-key";
-import { Source } from "../domain/source";
+import { type Source } from "../domain/source";
 import { InvalidInputError, NotFoundError } from "../errors";
 import type { FemSimulationInput, MdSimulationInput, SimulateInput, ValueSourceInput } from "../schema/job.type";
 import type { MaterialReadService } from "./material-read.service";

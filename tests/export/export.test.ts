@@ -99,14 +99,32 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
     expect(response.headers.get("content-type")).toContain("text/csv");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="materials.csv"');
     const [header, ...rows] = parseCsv(await response.text());
-    expect(header).toEqual(["material_id", "formula", "chemsys", "nelements", "source", "source_ids", "bulk_modulus_vrh_GPa", "band_gap_eV"]);
+    expect(header).toEqual([
+      "material_id",
+      "formula",
+      "chemsys",
+      "nelements",
+      "source",
+      "source_ids",
+      "bulk_modulus_vrh_GPa",
+      "band_gap_eV",
+    ]);
 
     const expectedBulk = expectedPairs(() => true, PropertyKey.BULK_MODULUS_VRH);
     const expectedGap = expectedPairs(() => true, PropertyKey.BAND_GAP);
     expect(rows).toHaveLength(expectedBulk.size);
     const seen = new Set<string>();
     for (const r of rows) {
-      const [, formula, chemsys, nelements, source, , bulk, gap] = r as [string, string, string, string, string, string, string, string];
+      const [, formula, chemsys, nelements, source, , bulk, gap] = r as [
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
       const id = `${formula}|${source}`;
       expect(seen.has(id)).toBe(false);
       seen.add(id);
@@ -132,17 +150,35 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
     expect(raw).toContain('"odd,""id""\nwith newline"');
     const table = await csv("formula=Zr&keys=BAND_GAP");
     expect(table.rows).toEqual([
-      expect.objectContaining({ formula: "Zr", source: "USER", source_ids: 'odd,"id"\nwith newline', band_gap_eV: "0.25" }),
+      expect.objectContaining({
+        formula: "Zr",
+        source: "USER",
+        source_ids: 'odd,"id"\nwith newline',
+        band_gap_eV: "0.25",
+      }),
     ]);
   });
 
   it.each<[string, string, (e: CanonicalEntry, c: Composition) => boolean]>([
-    ["hasAll + nelementsMin", "hasAll=Fe,O&nelementsMin=3", (_e, c) => c.elements.includes("Fe") && c.elements.includes("O") && c.nelements >= 3],
+    [
+      "hasAll + nelementsMin",
+      "hasAll=Fe,O&nelementsMin=3",
+      (_e, c) => c.elements.includes("Fe") && c.elements.includes("O") && c.nelements >= 3,
+    ],
     ["hasOnly", "hasOnly=Fe,Ni,O", (_e, c) => c.elements.every((x) => ["Fe", "Ni", "O"].includes(x))],
-    ["excludes + hasAny", "excludes=O,S,N&hasAny=Zn,Mg", (_e, c) => !c.elements.some((x) => ["O", "S", "N"].includes(x)) && c.elements.some((x) => x === "Zn" || x === "Mg")],
+    [
+      "excludes + hasAny",
+      "excludes=O,S,N&hasAny=Zn,Mg",
+      (_e, c) =>
+        !c.elements.some((x) => ["O", "S", "N"].includes(x)) && c.elements.some((x) => x === "Zn" || x === "Mg"),
+    ],
     ["chemsys in any order", "chemsys=O-Ni-Fe", (_e, c) => c.chemicalSystem === "Fe-Ni-O"],
     ["formula in any multiple", "formula=Fe4Ni2O6", (_e, c) => c.reducedFormula === "Fe2NiO3"],
-    ["OPTIMADE filter", `optimadeFilter=${encodeURIComponent('elements HAS ALL "Cu","S" AND nelements = 3')}`, (_e, c) => c.elements.includes("Cu") && c.elements.includes("S") && c.nelements === 3],
+    [
+      "OPTIMADE filter",
+      `optimadeFilter=${encodeURIComponent('elements HAS ALL "Cu","S" AND nelements = 3')}`,
+      (_e, c) => c.elements.includes("Cu") && c.elements.includes("S") && c.nelements === 3,
+    ],
   ])("filters by %s like the materials query", async (_name, query, pick) => {
     const table = await csv(`${query}&keys=BAND_GAP`);
     const expected = expectedPairs((e) => pick(e, Composition.parse(e.formula)), PropertyKey.BAND_GAP);
@@ -159,7 +195,11 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
     expect(ranged.header.slice(6)).toEqual(["bulk_modulus_vrh_GPa"]);
     const materials = new Set(
       entries
-        .filter((e) => e.source === "AFLOW" && e.properties.some((p) => p.key === "BULK_MODULUS_VRH" && p.value! >= 120 && p.value! <= 200))
+        .filter(
+          (e) =>
+            e.source === "AFLOW" &&
+            e.properties.some((p) => p.key === "BULK_MODULUS_VRH" && p.value! >= 120 && p.value! <= 200),
+        )
         .map((e) => reduced(e.formula)),
     );
     expect(materials.size).toBeGreaterThan(3);
@@ -178,11 +218,23 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
     lines.forEach((line, i) => {
       const record = JSON.parse(line) as Record<string, unknown>;
       const row = table.rows[i]!;
-      expect(Object.keys(record)).toEqual(["material_id", "formula", "chemsys", "elements", "nelements", "source", "source_ids", "bulk_modulus_vrh_GPa", "band_gap_eV"]);
+      expect(Object.keys(record)).toEqual([
+        "material_id",
+        "formula",
+        "chemsys",
+        "elements",
+        "nelements",
+        "source",
+        "source_ids",
+        "bulk_modulus_vrh_GPa",
+        "band_gap_eV",
+      ]);
       expect(record["formula"]).toBe(row["formula"]);
       expect(record["source"]).toBe(row["source"]);
       expect(record["elements"]).toEqual(Composition.parse(row["formula"]!).elements);
-      expect(record["bulk_modulus_vrh_GPa"]).toBe(row["bulk_modulus_vrh_GPa"] === "" ? null : Number(row["bulk_modulus_vrh_GPa"]));
+      expect(record["bulk_modulus_vrh_GPa"]).toBe(
+        row["bulk_modulus_vrh_GPa"] === "" ? null : Number(row["bulk_modulus_vrh_GPa"]),
+      );
     });
   });
 
@@ -217,7 +269,9 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
             source,
             sourceId: `bulk-${i}`,
             formula: `Hf${i}W${i + 1}`,
-            properties: [{ key: PropertyKey.BAND_GAP, value: gapOf(i) + (source === Source.MP ? 0 : 0.05), unit: "eV" }],
+            properties: [
+              { key: PropertyKey.BAND_GAP, value: gapOf(i) + (source === Source.MP ? 0 : 0.05), unit: "eV" },
+            ],
           });
         }
       }
@@ -246,7 +300,15 @@ describe(`bulk export over HTTP on ${STORE_KIND}`, () => {
         for (const line of parts) {
           lines += 1;
           if (lines === 1) continue;
-          const [, formula, , , source, sourceIds, gap] = line.split(",") as [string, string, string, string, string, string, string];
+          const [, formula, , , source, sourceIds, gap] = line.split(",") as [
+            string,
+            string,
+            string,
+            string,
+            string,
+            string,
+            string,
+          ];
           const key = `${formula}|${source}`;
           expect(seen.has(key)).toBe(false);
           seen.add(key);

@@ -55,7 +55,11 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
 
   async function get(url: string): Promise<{ status: number; body: OptimadeBody; contentType: string }> {
     const response = await fetch(url.startsWith("http") ? url : `${base}${url}`);
-    return { status: response.status, body: (await response.json()) as OptimadeBody, contentType: response.headers.get("content-type") ?? "" };
+    return {
+      status: response.status,
+      body: (await response.json()) as OptimadeBody,
+      contentType: response.headers.get("content-type") ?? "",
+    };
   }
 
   /** Every id a filter returns, following links.next to the end; checks the paging on the way. */
@@ -76,7 +80,11 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
     return ids;
   }
 
-  const matching = (predicate: (s: ExpectedStructure) => boolean): string[] => structures.filter(predicate).map((s) => s.id).sort();
+  const matching = (predicate: (s: ExpectedStructure) => boolean): string[] =>
+    structures
+      .filter(predicate)
+      .map((s) => s.id)
+      .sort();
 
   // The filters of the specification's examples, and the issue's, each against the same predicate written in TypeScript.
   it.each<[string, (s: ExpectedStructure) => boolean]>([
@@ -97,8 +105,14 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
     ["5 < nsites", (s) => s.nsites > 5],
     ["nsites<=2 OR nsites>=16", (s) => s.nsites <= 2 || s.nsites >= 16],
     // Precedence: NOT binds tighter than AND, AND tighter than OR.
-    ['NOT nelements = 1 OR nsites > 10 AND elements HAS "O"', (s) => s.nelements !== 1 || (s.nsites > 10 && s.elements.includes("O"))],
-    ['(NOT nelements = 1 OR nsites > 10) AND elements HAS "O"', (s) => (s.nelements !== 1 || s.nsites > 10) && s.elements.includes("O")],
+    [
+      'NOT nelements = 1 OR nsites > 10 AND elements HAS "O"',
+      (s) => s.nelements !== 1 || (s.nsites > 10 && s.elements.includes("O")),
+    ],
+    [
+      '(NOT nelements = 1 OR nsites > 10) AND elements HAS "O"',
+      (s) => (s.nelements !== 1 || s.nsites > 10) && s.elements.includes("O"),
+    ],
     [
       'NOT ( chemical_formula_reduced = "NaCl" AND chemical_formula_anonymous = "AB" OR chemical_formula_anonymous = "A2B" AND NOT chemical_formula_reduced = "H2O" )',
       (s) => !((s.reduced === "NaCl" && s.anonymous === "AB") || (s.anonymous === "A2B" && s.reduced !== "H2O")),
@@ -107,8 +121,14 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
       'elements HAS "H" AND elements HAS ALL "H","He","Ga","Ta" AND elements HAS ONLY "H","He","Ga","Ta" AND elements HAS ANY "H", "He", "Ga", "Ta"',
       () => false,
     ],
-    ['chemical_formula_anonymous CONTAINS "B2" AND chemical_formula_anonymous STARTS WITH "A5"', (s) => s.anonymous.includes("B2") && s.anonymous.startsWith("A5")],
-    ['chemical_formula_reduced STARTS "Fe" AND chemical_formula_reduced ENDS WITH "O3"', (s) => s.reduced.startsWith("Fe") && s.reduced.endsWith("O3")],
+    [
+      'chemical_formula_anonymous CONTAINS "B2" AND chemical_formula_anonymous STARTS WITH "A5"',
+      (s) => s.anonymous.includes("B2") && s.anonymous.startsWith("A5"),
+    ],
+    [
+      'chemical_formula_reduced STARTS "Fe" AND chemical_formula_reduced ENDS WITH "O3"',
+      (s) => s.reduced.startsWith("Fe") && s.reduced.endsWith("O3"),
+    ],
     ["chemical_formula_hill IS KNOWN AND NOT chemical_formula_anonymous IS UNKNOWN", () => true],
     ['species_at_sites HAS "O" AND nsites > 4', (s) => s.species.includes("O") && s.nsites > 4],
     ['elements HAS < "C"', (s) => s.elements.some((e) => e < "C")],
@@ -116,7 +136,10 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
     ['elements HAS ONLY < "D"', (s) => s.elements.every((e) => e < "D")],
     ['_matgraph_source = "AFLOW"', (s) => s.source === "AFLOW"],
     ["nperiodic_dimensions = 3 AND dimension_types HAS ALL 1 AND structure_features LENGTH 0", () => true],
-    ['last_modified >= "2024-01-05T00:00:00Z" AND last_modified < "2030-01-01T00:00:00+02:00"', (s) => structureIndex(s) >= 4 || structureIndex(s) === -1],
+    [
+      'last_modified >= "2024-01-05T00:00:00Z" AND last_modified < "2030-01-01T00:00:00+02:00"',
+      (s) => structureIndex(s) >= 4 || structureIndex(s) === -1,
+    ],
     // Another provider's property is unknown: its comparison never matches, not even negated.
     ["_exmpl_band_gap > 5.0 OR nelements = 1", (s) => s.nelements === 1],
     ["NOT _exmpl_band_gap > 5.0", () => false],
@@ -264,7 +287,7 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
     ['last_modified > "last tuesday"', 400, 16, "RFC 3339"],
     ['nelements = "three"', 501, 12, "needs a number"],
     ["elements = 3", 501, 11, "is a list: compare it with HAS or LENGTH"],
-    ['elements HAS 3', 501, 13, "needs a string"],
+    ["elements HAS 3", 501, 13, "needs a string"],
     ['elements:_exmpl_counts HAS "H":6', 501, 0, "correlated lists"],
     ["5 < 7", 501, 0, "two constants"],
     ["nsites > nelements", 501, 0, "two properties"],
@@ -305,10 +328,22 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
     }
     const entryInfo = await get(`/info/structures`);
     const properties = (entryInfo.body.data as { properties: Record<string, { type: string }> }).properties;
-    for (const name of ["id", "elements", "nelements", "chemical_formula_reduced", "chemical_formula_anonymous", "nsites", "lattice_vectors", "_matgraph_source"]) {
+    for (const name of [
+      "id",
+      "elements",
+      "nelements",
+      "chemical_formula_reduced",
+      "chemical_formula_anonymous",
+      "nsites",
+      "lattice_vectors",
+      "_matgraph_source",
+    ]) {
       expect(properties[name], name).toBeDefined();
     }
     expect(properties["elements"]!.type).toBe("list");
+    const versions = await fetch(`http://127.0.0.1:${t.server.port}/optimade/versions`);
+    expect(versions.headers.get("content-type")).toContain("text/csv");
+    expect(await versions.text()).toBe("version\n1\n");
     const links = await get(`/links`);
     expect(links.body.data).toEqual([]);
     const unversioned = await get(`http://127.0.0.1:${t.server.port}/optimade/structures?page_limit=1`);
@@ -332,7 +367,10 @@ describe(`OPTIMADE provider over HTTP on ${STORE_KIND}`, () => {
         const f = Composition.parse(e.formula).reducedFormula;
         byFormula.set(f, [...(byFormula.get(f) ?? []), e]);
       }
-      return [...byFormula].filter(([f, es]) => pick(Composition.parse(f), es)).map(([f]) => f).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      return [...byFormula]
+        .filter(([f, es]) => pick(Composition.parse(f), es))
+        .map(([f]) => f)
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     };
     expect(await materialsMatching('elements HAS ALL "Fe", "O" AND nelements = 2')).toEqual(
       formulasWhere((c) => c.nelements === 2 && c.elements.includes("Fe") && c.elements.includes("O")),

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- the test reads recorded fixtures; the matcher itself takes crystals
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SKIP_REASON, hasSharedData, hasSharedFile, sharedData } from "../../../tests/support/shared-data";

@@ -2,8 +2,19 @@ import type { Computation } from "./computation";
 import { femCantileverComputation } from "./fem-cantilever.computation";
 import { femHeatComputation } from "./fem-heat.computation";
 import { mdElasticComputation } from "./md-elastic.computation";
+import { trainModelComputation } from "./train-model.computation";
+import { transferComputation } from "./transfer.computation";
+import { mdMeltingComputation, mdThermalConductivityComputation } from "./md-thermal.computation";
 
 /** Every computation a job can run, by kind. */
 export const COMPUTATIONS: Readonly<Record<string, Computation>> = Object.fromEntries(
-  [mdElasticComputation, femCantileverComputation, femHeatComputation].map((c) => [c.kind, c]),
+  [
+    mdElasticComputation,
+    mdThermalConductivityComputation,
+    mdMeltingComputation,
+    femCantileverComputation,
+    femHeatComputation,
+    trainModelComputation,
+    transferComputation,
+  ].map((c) => [c.kind, c]),
 );

@@ -1,23 +1,16 @@
-import { readFileSync } from "node:fs";
-import { loadPotential } from "../../engine/md/potentials";
 import { elasticConstants } from "../../engine/md/protocols/elastic.protocol";
 import { PropertyKey } from "../../domain/property-key";
 import type { CanonicalProperty } from "../../services/canonical-entry";
 import type { Computation, ComputationOutput, RunControl } from "./computation";
-import { mdInputOf, mdMethod } from "./md-input";
+import { mdMethod, setUpMd } from "./md-input";
 
 /**
  * Elastic constants at 0 K by ± finite strain (the MD engine's protocol), stored as
  * the moduli the databases report, so that they sit beside the DFT values.
  */
 function run(raw: Record<string, unknown>, control: RunControl): ComputationOutput {
-  const input = mdInputOf(raw);
-  const potential = loadPotential(readFileSync(input.potentialPath, "utf8"), input.potentialFile);
-  const result = elasticConstants(
-    { lattice: input.lattice, species: [input.element], repeat: input.repeat, ...(input.a0 ? { a0: input.a0 } : {}) },
-    potential,
-    { onProgress: (p) => control.onProgress?.(p.fraction, p.stage) },
-  );
+  const { input, potential, spec } = setUpMd(raw);
+  const result = elasticConstants(spec, potential, { onProgress: (p) => control.onProgress?.(p.fraction, p.stage) });
   const m = result.moduli;
   // Universal anisotropy index (Ranganathan & Ostoja-Starzewski 2008): A^U = 5 G_V/G_R + K_V/K_R − 6.
   const anisotropy = (5 * m.shearVoigt) / m.shearReuss + m.bulkVoigt / m.bulkReuss - 6;

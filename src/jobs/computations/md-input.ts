@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import { loadPotential, type Potential } from "../../engine/md/potentials";
+import type { CrystalSpec } from "../../engine/md/protocols/crystal.protocol";
 
 /** The MD part of a job input, as the simulation service prepared it. */
 export interface MdJobInput {
@@ -22,4 +25,12 @@ export function mdInputOf(raw: Record<string, unknown>): MdJobInput {
 export function mdMethod(input: MdJobInput): string {
   const family = /\.eam/i.test(input.potentialFile) ? "EAM" : "LJ";
   return `MD-${family}:${path.basename(input.potentialFile)}`;
+}
+
+/** The potential (read from the file the service checked) and the crystal to simulate. */
+export function setUpMd(raw: Record<string, unknown>): { input: MdJobInput; potential: Potential; spec: CrystalSpec } {
+  const input = mdInputOf(raw);
+  const potential = loadPotential(readFileSync(input.potentialPath, "utf8"), input.potentialFile);
+  const spec: CrystalSpec = { lattice: input.lattice, species: [input.element], repeat: input.repeat, ...(input.a0 ? { a0: input.a0 } : {}) };
+  return { input, potential, spec };
 }

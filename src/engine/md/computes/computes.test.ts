@@ -4,7 +4,6 @@
  * MSD and Lindemann index vanish for a static crystal, stress invariants of a
  * hydrostatic state, and temperature/pressure of a known velocity field.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

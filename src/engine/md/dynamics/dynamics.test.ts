@@ -3,7 +3,6 @@
  * 10k steps at 300 K, dt = 1 fs), Maxwell–Boltzmann velocities under Langevin, and the
  * conserved quantity of the Nosé–Hoover chain.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

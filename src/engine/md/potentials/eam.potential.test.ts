@@ -3,7 +3,6 @@
  * force = −∂E/∂x and virial = −∂E/∂ε by central finite differences, in a triclinic
  * cell thinner than the cutoff (several periodic images per pair), for every format.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

@@ -4,7 +4,6 @@
  * lj/cut). Tolerances from the issue: total energy 1e-6 relative, every force
  * component 1e-5 eV/Å.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

@@ -2,7 +2,6 @@
  * 0 K lattice constant, cohesive energy and C11/C12/C44 against LAMMPS
  * (elastic_0K.json, Cu_u3.eam and Ag_u3.eam): within 0.5 %.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

@@ -4,7 +4,6 @@
  * a short Green–Kubo run, a small coexistence melting run, determinism under a
  * seed, and cancellation by AbortSignal.
  */
-// eslint-disable-next-line no-restricted-imports -- the test reads potential files and LAMMPS references; the engine itself takes contents
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- the test reads recorded fixtures; the reader itself takes text
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SKIP_REASON, hasSharedData, sharedData } from "../../../../tests/support/shared-data";

@@ -1,4 +1,3 @@
-// eslint-disable-next-line no-restricted-imports -- the test reads recorded fixtures; readers and writers take text
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { SKIP_REASON, hasSharedData, sharedData } from "../../../../tests/support/shared-data";

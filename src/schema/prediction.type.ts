@@ -1,0 +1,27 @@
+import { Field, Float, ObjectType } from "type-graphql";
+import { PropertyKey } from "../domain/property-key";
+import { ModelType } from "./model.type";
+
+@ObjectType("Prediction", { description: "A property value predicted by a registered model" })
+export class PredictionType {
+  @Field(() => String, { description: "Reduced formula" })
+  formula!: string;
+
+  @Field(() => PropertyKey)
+  key!: PropertyKey;
+
+  @Field(() => Float, { nullable: true, description: "Null when the composition cannot be featurised (see error)" })
+  value!: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Calibrated standard deviation, same unit" })
+  uncertainty!: number | null;
+
+  @Field(() => String, { description: "The key's canonical unit" })
+  unit!: string;
+
+  @Field(() => ModelType)
+  model!: ModelType;
+
+  @Field(() => String, { nullable: true })
+  error!: string | null;
+}
