@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Composition } from "../src/engine/chem/composition";
 import { latticeParameters } from "../src/engine/structure/crystal";
@@ -191,6 +192,31 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
       `{ entry(source: AFLOW, sourceId: "aflow-1") { structureFile(format: CIF) } }`,
     );
     expect(noStructure.data!.entry.structureFile).toBeNull();
+  });
+
+  it("accepts an OPTIMADE filter in the materials query, and names the position of a malformed one", async () => {
+    const { formulas } = await allPages({ filter: { optimadeFilter: 'elements HAS ALL "Fe","O" AND nelements = 3' } }, 100);
+    expect(formulas).toEqual(materialsOf((_e, c) => c.elements.includes("Fe") && c.elements.includes("O") && c.nelements === 3));
+    const bad = await t.gql(PAGE_QUERY, { filter: { optimadeFilter: "nelements >= 3 AND" } });
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(bad.errors?.[0]?.message).toContain("position 18");
+  });
+
+  it("serves automatic persisted queries: a hash alone once the query is known", async () => {
+    const query = "{ sources { source entryCount } }";
+    const sha256Hash = createHash("sha256").update(query).digest("hex");
+    const post = async (body: unknown) =>
+      (await (
+        await fetch(`http://127.0.0.1:${t.server.port}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        })
+      ).json()) as { data?: { sources: unknown[] }; errors?: Array<{ extensions?: { code?: string } }> };
+    const extensions = { persistedQuery: { version: 1, sha256Hash } };
+    expect((await post({ extensions })).errors?.[0]?.extensions?.code).toBe("PERSISTED_QUERY_NOT_FOUND");
+    expect((await post({ query, extensions })).data?.sources).toHaveLength(7);
+    expect((await post({ extensions })).data?.sources).toHaveLength(7);
   });
 
   it("answers a missing material or entry with NOT_FOUND", async () => {

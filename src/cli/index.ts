@@ -10,6 +10,7 @@ import { registerFemCommands } from "./fem.command";
 import { registerMdCommands } from "./md.command";
 import { registerMlCommands } from "./ml.command";
 import { registerServeCommands } from "./serve.command";
+import { registerTransferCommands } from "./transfer.command";
 
 export function createProgram(): Command {
   const program = new Command("matgraph")
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerMdCommands(program);
   registerFemCommands(program);
   registerMlCommands(program);
+  registerTransferCommands(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { PropertyKey } from "../domain/property-key";
 import { NotFoundError } from "../errors";
 import type { JobRecord } from "../jobs/job-record";
-import { trainModelJobInput } from "../services/model-jobs.service";
+import { TRAIN_MODEL_KIND, trainModelJobInput } from "../services/model-jobs.service";
 import { ModelRegistry, type ModelRecord } from "../services/model-registry.service";
 import { requireAdmin, requireJobs, type GraphQLContext } from "../schema/context";
 import { JobType } from "../schema/job.type";
@@ -34,7 +34,7 @@ export class ModelResolver {
     const client = requireAdmin(ctx);
     const jobs = requireJobs(ctx);
     const jobInput = await trainModelJobInput(ctx.dataSource, input);
-    const { job } = await jobs.submit("ml.train", { ...jobInput }, { client });
+    const { job } = await jobs.submit(TRAIN_MODEL_KIND, { ...jobInput }, { client });
     return job;
   }
 }

@@ -18,6 +18,10 @@ import { StructureFeaturizer } from "../engine/descriptors/structure.featurizer"
  * structure) recomputes lazily, one page of materials at a time. A batch of subjects
  * costs one read, plus one upsert when there were misses.
  *
+ * In front of the table sits a bounded in-process layer with the same rule (version and
+ * digest must match), so a warm page of materials does not move its vectors over the
+ * wire again; a new build starts with an empty layer and reads the table.
+ *
  * Counters of hits and misses are per process (each server or worker counts its own
  * reads), exposed by the `metrics` query.
  */
@@ -88,6 +92,30 @@ interface CacheRow {
   error: string | null;
 }
 
+interface MemoryEntry {
+  readonly version: string;
+  readonly digest: string;
+  readonly values: Float64Array | null;
+  readonly error: string | null;
+}
+
+/** About 1.2 kB per composition vector: 50 000 entries stay under 60 MB. */
+const MEMORY_MAX = 50_000;
+const memory = new Map<string, MemoryEntry>();
+
+/** Empties the in-process layer (the table keeps its rows): what a restarted process starts with. */
+export function clearDescriptorMemory(): void {
+  memory.clear();
+}
+
+function remember(key: string, entry: MemoryEntry): void {
+  memory.delete(key);
+  memory.set(key, entry);
+  if (memory.size > MEMORY_MAX) memory.delete(memory.keys().next().value as string);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
+
 function toBytes(values: Float64Array): string {
   const le = Buffer.alloc(values.length * 8);
   for (let i = 0; i < values.length; i++) le.writeDoubleLE(values[i] as number, i * 8);
@@ -95,6 +123,8 @@ function toBytes(values: Float64Array): string {
 }
 
 function fromBytes(bytes: Buffer): Float64Array {
+  // A copy into a fresh (aligned) buffer is one memcpy; per-value reads only on big-endian hosts.
+  if (LITTLE_ENDIAN) return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   const out = new Float64Array(bytes.length / 8);
   for (let i = 0; i < out.length; i++) out[i] = bytes.readDoubleLE(i * 8);
   return out;
@@ -190,19 +220,34 @@ export class DescriptorCacheService {
     if (subjects.length === 0) return [];
     const info = featurizer.info;
     const unique = [...new Map(subjects.map((s) => [s.id, s])).values()];
-    const rows: CacheRow[] = await this.dataSource.query(
-      `SELECT subject_id AS "subjectId", version, input_digest AS digest, vector, error FROM descriptor_cache
-       WHERE subject_kind = $1 AND set_name = $2 AND subject_id = ANY($3::int[])`,
-      [subjectKind, info.name, unique.map((s) => s.id)],
-    );
-    const cached = new Map(rows.map((r) => [r.subjectId, r]));
+    const memoryKey = (id: number) => `${subjectKind}:${id}:${info.name}`;
     const results = new Map<number, DescriptorVector>();
-    const computed: Array<{ id: number; digest: string; hex: string | null; error: string | null }> = [];
+    const fresh = (e: MemoryEntry | undefined, s: Subject<T>): e is MemoryEntry => e?.version === info.version && e.digest === s.digest;
     for (const s of unique) {
+      const key = memoryKey(s.id);
+      const entry = memory.get(key);
+      if (!fresh(entry, s)) continue;
+      remember(key, entry);
+      results.set(s.id, { set, info, subjectKind, subjectId: s.id, materialId: s.materialId, values: entry.values, error: entry.error, cached: true });
+    }
+    const unread = unique.filter((s) => !results.has(s.id));
+    const rows: CacheRow[] =
+      unread.length === 0
+        ? []
+        : await this.dataSource.query(
+            `SELECT subject_id AS "subjectId", version, input_digest AS digest, vector, error FROM descriptor_cache
+             WHERE subject_kind = $1 AND set_name = $2 AND subject_id = ANY($3::int[])`,
+            [subjectKind, info.name, unread.map((s) => s.id)],
+          );
+    const cached = new Map(rows.map((r) => [r.subjectId, r]));
+    const computed: Array<{ id: number; digest: string; hex: string | null; error: string | null }> = [];
+    for (const s of unread) {
       const row = cached.get(s.id);
       const base = { set, info, subjectKind, subjectId: s.id, materialId: s.materialId };
       if (row && row.version === info.version && row.digest === s.digest) {
-        results.set(s.id, { ...base, values: row.vector ? fromBytes(row.vector) : null, error: row.error, cached: true });
+        const values = row.vector ? fromBytes(row.vector) : null;
+        remember(memoryKey(s.id), { version: row.version, digest: row.digest, values, error: row.error });
+        results.set(s.id, { ...base, values, error: row.error, cached: true });
         continue;
       }
       let values: Float64Array | null = null;
@@ -214,6 +259,7 @@ export class DescriptorCacheService {
         error = err.reason;
       }
       results.set(s.id, { ...base, values, error, cached: false });
+      remember(memoryKey(s.id), { version: info.version, digest: s.digest, values, error });
       computed.push({ id: s.id, digest: s.digest, hex: values ? toBytes(values) : null, error });
     }
     const counter = counters.get(set) as { hits: number; misses: number };

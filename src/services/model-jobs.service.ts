@@ -5,6 +5,7 @@ import type { Source } from "../domain/source";
 import { isModelKind, MODELS } from "../engine/ml/index";
 import { InvalidInputError } from "../errors";
 import type { TrainModelJobInput } from "../jobs/computations/train-model.computation";
+import { inputHash } from "../jobs/job-queue";
 import { DEFAULT_TRAINING_SOURCES, sourceDataFingerprint } from "./model-data.service";
 import { ModelRegistry } from "./model-registry.service";
 
@@ -23,6 +24,8 @@ export interface TrainModelRequest {
   readonly name?: string | null;
   readonly makeDefault?: boolean | null;
 }
+
+export const TRAIN_MODEL_KIND = "ml.train";
 
 /** Fewer labelled compositions than this cannot give a model worth registering. */
 export const MIN_TRAINING_VALUES = 10;
@@ -53,14 +56,13 @@ export async function trainModelJobInput(dataSource: DataSource, request: TrainM
     throw new InvalidInputError(`holdoutFraction must be between 0.05 and 0.5, got ${holdoutFraction}`);
   }
   const name = request.name?.trim() || null;
-  if (name && (await new ModelRegistry(dataSource).byName(name))) throw new InvalidInputError(`a model named "${name}" exists already`);
   const data = await sourceDataFingerprint(dataSource, request.key, sources);
   if (data.values < MIN_TRAINING_VALUES) {
     throw new InvalidInputError(
       `${sources.join(", ")} hold ${data.values} ${request.key} values; training needs at least ${MIN_TRAINING_VALUES}`,
     );
   }
-  return {
+  const input: TrainModelJobInput = {
     key: request.key,
     sources,
     model,
@@ -72,4 +74,11 @@ export async function trainModelJobInput(dataSource: DataSource, request: TrainM
     makeDefault: request.makeDefault ?? false,
     data,
   };
+  const taken = name ? await new ModelRegistry(dataSource).byName(name) : null;
+  if (taken) {
+    // The name's owner may be this very request, finished: then the job queue answers with it.
+    const [owner] = taken.jobId ? await dataSource.query(`SELECT input_hash AS hash FROM jobs WHERE id = $1`, [taken.jobId]) : [];
+    if (owner?.hash !== inputHash(TRAIN_MODEL_KIND, { ...input })) throw new InvalidInputError(`a model named "${name}" exists already`);
+  }
+  return input;
 }

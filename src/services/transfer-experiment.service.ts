@@ -75,7 +75,9 @@ interface Featurised {
   readonly formulas: string[];
 }
 
-export async function runTransferExperiment(request: TransferRequest): Promise<{ report: TransferReport; svg: string }> {
+export async function runTransferExperiment(asked: TransferRequest): Promise<{ report: TransferReport; svg: string }> {
+  // Sources in one canonical order: the rows a model sees, hence its numbers, do not depend on how the request listed them.
+  const request = { ...asked, trainSources: [...new Set(asked.trainSources)].sort() };
   if (request.trainSources.length === 0) throw new TransferError("name at least one training source");
   if (request.trainSources.includes(request.testSource)) {
     throw new TransferError(`the test source ${request.testSource} is also a training source`);

@@ -1,0 +1,54 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { hasSharedData, sharedData, SKIP_REASON } from "./support/shared-data";
+import { TEST_DATABASE_URL } from "./support/test-store";
+
+/**
+ * The docs cannot rot: every ```sh block of the README and of docs/ runs here, in
+ * order, one bash session per file, with `npx matgraph` being this checkout's CLI,
+ * a fresh embedded store, and BENCHMARKS / POTENTIALS naming the shared data.
+ * (Blocks fenced without `sh` — install, the test command itself, deployment — are
+ * run by CI as they are, or are not commands.)
+ */
+const ROOT = path.resolve(__dirname, "..");
+const FILES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+
+function shellBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
+}
+
+const PREAMBLE = `set -euo pipefail
+npx() { if [ "$1" = matgraph ]; then shift; node "$REPO/bin/matgraph.js" "$@"; else command npx "$@"; fi; }
+# Background servers are subshells running node: stop their children too, or a pipe stays open.
+trap 'for p in $(jobs -p); do pkill -TERM -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done; true' EXIT
+`;
+
+describe.skipIf(!hasSharedData || Boolean(TEST_DATABASE_URL))(`documented commands${SKIP_REASON}`, () => {
+  it.each(FILES.filter((f) => shellBlocks(readFileSync(path.join(ROOT, f), "utf8")).length > 0))(
+    "every shell block of %s runs",
+    async (file) => {
+      const blocks = shellBlocks(readFileSync(path.join(ROOT, file), "utf8"));
+      const work = mkdtempSync(path.join(tmpdir(), "matgraph-docs-"));
+      const { stdout } = await promisify(execFile)("bash", ["-c", PREAMBLE + blocks.join("\n")], {
+        cwd: work,
+        encoding: "utf8",
+        timeout: 600_000,
+        maxBuffer: 16 << 20,
+        env: {
+          ...process.env,
+          REPO: ROOT,
+          MATGRAPH_DATA_DIR: path.join(work, "pgdata"),
+          BENCHMARKS: sharedData("benchmarks"),
+          POTENTIALS: sharedData("potentials"),
+          DATABASE_URL: "",
+        },
+      });
+      expect(stdout.length).toBeGreaterThan(0);
+    },
+    600_000,
+  );
+});
