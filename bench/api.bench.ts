@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { Client } from "pg";
 import { loadConfig } from "../src/config";
 import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
@@ -11,6 +10,7 @@ import { openStore } from "../src/store/data-source";
 import { startFloorServer } from "./support/floor-server";
 import type { LoadResult, LoadSpec } from "./support/load-generator";
 import { sharedDataDir } from "./support/repo-root";
+import { ensureDatabase } from "./support/bench-database";
 
 /**
  * bench:api — GraphQL read latency and throughput on a real PostgreSQL holding
@@ -33,20 +33,6 @@ const DATASETS: ReadonlyArray<[string, Source, PropertyKey, string]> = [
 ];
 const MIN_ENTRIES = 100_000;
 
-async function ensureDatabase(url: string): Promise<void> {
-  const target = new URL(url);
-  const name = target.pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 function load(spec: LoadSpec): LoadResult {
   const script = path.join(__dirname, "support", "load-generator.js");

@@ -1,10 +1,10 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import http from "node:http";
-import { Client } from "pg";
 import { loadConfig } from "../src/config";
 import { startHttpServer } from "../src/http/app";
 import { openStore } from "../src/store/data-source";
+import { ensureDatabase } from "./support/bench-database";
 
 /**
  * bench:export — streams `/export/materials.csv` and `/export/materials.jsonl`
@@ -47,19 +47,6 @@ const PAIRS = [
   ["Pb", "Te"],
 ] as const;
 
-async function ensureDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 async function fill(databaseUrl: string, wantedRows: number): Promise<number> {
   const store = await openStore({ databaseUrl, migrate: true });

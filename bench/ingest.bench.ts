@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { Client } from "pg";
 import { createAdapter, runIngest, type SourceAdapter } from "../src/ingest";
 import { openStore } from "../src/store/data-source";
 import { recordsOf, startReplayServer, emptyData, type RecordSet } from "../tests/ingest/support/replay-server";
 import { sharedDataDir } from "./support/repo-root";
+import { ensureDatabase } from "./support/bench-database";
 
 /**
  * bench:ingest — end-to-end ingestion throughput and memory: recorded OQMD and JARVIS
@@ -96,19 +96,6 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
   }
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = "/postgres";
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE "${name.replace(/"/g, "")}"`);
-  } finally {
-    await client.end();
-  }
-}
 
 function runChild(args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {

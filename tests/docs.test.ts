@@ -3,7 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { createRequire } from "node:module";
+import type { DocumentNode } from "graphql";
 import { describe, expect, it } from "vitest";
+import { buildMatGraphSchema } from "../src/schema/build-schema";
 import { hasSharedData, sharedData, SKIP_REASON } from "./support/shared-data";
 import { TEST_DATABASE_URL } from "./support/test-store";
 
@@ -51,4 +54,27 @@ describe.skipIf(!hasSharedData || Boolean(TEST_DATABASE_URL))(`documented comman
     },
     600_000,
   );
+});
+
+// The schema is built by type-graphql with the CommonJS graphql; validate with the same copy.
+const { parse, validate } = createRequire(__filename)("graphql") as typeof import("graphql");
+
+function graphqlBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/^```graphql\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
+}
+
+describe("documented GraphQL", () => {
+  const withGraphql = FILES.filter((f) => graphqlBlocks(readFileSync(path.join(ROOT, f), "utf8")).length > 0);
+  it.each(withGraphql)("every operation in %s is valid against the schema", async (file) => {
+    const schema = await buildMatGraphSchema();
+    let operations = 0;
+    for (const block of graphqlBlocks(readFileSync(path.join(ROOT, file), "utf8"))) {
+      for (const definition of parse(block).definitions) {
+        const document: DocumentNode = { kind: parse("{ __typename }").kind, definitions: [definition] };
+        expect(validate(schema, document).map((e) => e.message)).toEqual([]);
+        operations += 1;
+      }
+    }
+    expect(operations).toBeGreaterThan(0);
+  });
 });

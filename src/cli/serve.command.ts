@@ -5,6 +5,17 @@ import { startJobSystem } from "../jobs/platform";
 import { log } from "../logger";
 import { openConfiguredStore } from "./store";
 
+/** On SIGINT or SIGTERM, runs the stops in order (the HTTP server first, the store last) and exits. */
+function stopOnSignal(what: string, ...stops: Array<() => Promise<void>>): void {
+  const shutdown = async (signal: string) => {
+    log.info(`${signal} received, ${what}`);
+    for (const stop of stops) await stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
 export function registerServeCommands(program: Command): void {
   program
     .command("serve")
@@ -18,15 +29,7 @@ export function registerServeCommands(program: Command): void {
       const jobSystem = await startJobSystem(store, config.jobs, options.worker);
       const server = await startHttpServer(store.dataSource, config, jobSystem);
       process.stdout.write(`MatGraph GraphQL API ready at ${server.url}${options.worker ? " (with one worker)" : ""}\n`);
-      const shutdown = async (signal: string) => {
-        log.info(`${signal} received, shutting down`);
-        await server.stop();
-        await jobSystem.stop();
-        await store.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void shutdown("SIGINT"));
-      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+      stopOnSignal("shutting down", () => server.stop(), () => jobSystem.stop(), () => store.close());
     });
 
   program
@@ -37,14 +40,7 @@ export function registerServeCommands(program: Command): void {
       const store = await openConfiguredStore(config, true);
       const jobSystem = await startJobSystem(store, config.jobs, true);
       process.stdout.write(`MatGraph worker running ${config.jobs.workerConcurrency} job(s) at a time\n`);
-      const shutdown = async (signal: string) => {
-        log.info(`${signal} received, stopping the worker`);
-        await jobSystem.stop();
-        await store.close();
-        process.exit(0);
-      };
-      process.once("SIGINT", () => void shutdown("SIGINT"));
-      process.once("SIGTERM", () => void shutdown("SIGTERM"));
+      stopOnSignal("stopping the worker", () => jobSystem.stop(), () => store.close());
     });
 
   program

@@ -1,6 +1,5 @@
 import type { DataSource } from "typeorm";
 import { SOURCES, type Source } from "../domain/source";
-import type { IngestRunStatus, SkippedRecord } from "../store/ingest-run.entity";
 
 export interface SourceSummary {
   readonly source: Source;
@@ -8,24 +7,6 @@ export interface SourceSummary {
   readonly materialCount: number;
   readonly lastIngestAt: Date | null;
   readonly release: string | null;
-}
-
-export interface IngestRunRecord {
-  readonly id: number;
-  readonly source: Source;
-  readonly kind: string;
-  readonly target: string;
-  readonly status: IngestRunStatus;
-  readonly release: string | null;
-  readonly startedAt: Date;
-  readonly finishedAt: Date | null;
-  readonly fetched: number;
-  readonly inserted: number;
-  readonly updated: number;
-  readonly unchanged: number;
-  readonly skipped: number;
-  readonly skippedRecords: SkippedRecord[];
-  readonly error: string | null;
 }
 
 export async function summariseSources(dataSource: DataSource): Promise<SourceSummary[]> {
@@ -45,13 +26,4 @@ export async function summariseSources(dataSource: DataSource): Promise<SourceSu
     lastIngestAt: runBy.get(source)?.last ?? null,
     release: runBy.get(source)?.release ?? null,
   }));
-}
-
-export async function listIngestRuns(dataSource: DataSource, limit: number): Promise<IngestRunRecord[]> {
-  return dataSource.query(
-    `SELECT id, source, kind, target, status, release, started_at AS "startedAt", finished_at AS "finishedAt",
-            fetched, inserted, updated, unchanged, skipped, skipped_records AS "skippedRecords", error
-     FROM ingest_runs ORDER BY id DESC LIMIT $1`,
-    [limit],
-  );
 }
