@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../src/config";
@@ -34,10 +34,14 @@ const DATASETS: ReadonlyArray<[string, Source, PropertyKey, string]> = [
 const MIN_ENTRIES = 100_000;
 
 
-function load(spec: LoadSpec): LoadResult {
+/** Runs the load generator in a child process; asynchronously, since the servers it loads live in this one. */
+function load(spec: LoadSpec): Promise<LoadResult> {
   const script = path.join(__dirname, "support", "load-generator.js");
-  const out = execFileSync(process.execPath, [script, JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out) as LoadResult;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [script, JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 1 << 20 }, (error, out) =>
+      error ? reject(error) : resolve(JSON.parse(out) as LoadResult),
+    );
+  });
 }
 
 const round = (x: number, digits = 2) => Number(x.toFixed(digits));
@@ -108,8 +112,8 @@ async function main(): Promise<void> {
   try {
     for (const c of cases) {
       const common = { concurrency, durationMs: seconds * 1000, warmupMs: 2000 };
-      const a = load({ url: apiUrl, bodies: c.api, method: "POST", ...common });
-      const f = load({ url: floor.url, bodies: c.floor, method: "GET", ...common });
+      const a = await load({ url: apiUrl, bodies: c.api, method: "POST", ...common });
+      const f = await load({ url: floor.url, bodies: c.floor, method: "GET", ...common });
       process.stdout.write(
         `${JSON.stringify({
           query: c.query,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createRequire } from "node:module";
-import type { DocumentNode } from "graphql";
+import type * as GraphQL from "graphql";
 import { describe, expect, it } from "vitest";
 import { buildMatGraphSchema } from "../src/schema/build-schema";
 import { hasSharedData, sharedData, SKIP_REASON } from "./support/shared-data";
@@ -57,7 +57,7 @@ describe.skipIf(!hasSharedData || Boolean(TEST_DATABASE_URL))(`documented comman
 });
 
 // The schema is built by type-graphql with the CommonJS graphql; validate with the same copy.
-const { parse, validate } = createRequire(__filename)("graphql") as typeof import("graphql");
+const { parse, validate } = createRequire(__filename)("graphql") as typeof GraphQL;
 
 function graphqlBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```graphql\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);
@@ -70,7 +70,7 @@ describe("documented GraphQL", () => {
     let operations = 0;
     for (const block of graphqlBlocks(readFileSync(path.join(ROOT, file), "utf8"))) {
       for (const definition of parse(block).definitions) {
-        const document: DocumentNode = { kind: parse("{ __typename }").kind, definitions: [definition] };
+        const document: GraphQL.DocumentNode = { kind: parse("{ __typename }").kind, definitions: [definition] };
         expect(validate(schema, document).map((e) => e.message)).toEqual([]);
         operations += 1;
       }

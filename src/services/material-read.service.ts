@@ -3,6 +3,7 @@ import { Composition, FormulaError } from "../engine/chem/composition";
 import type { PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
 import { InvalidInputError } from "../errors";
+import { readRows } from "../store/sql";
 import {
   ENTRY_COLUMNS,
   MATERIAL_COLUMNS,
@@ -20,7 +21,8 @@ export class MaterialReadService {
   constructor(private readonly dataSource: DataSource) {}
 
   async materialsByIds(ids: readonly number[]): Promise<Array<MaterialRecord | null>> {
-    const rows: MaterialRecord[] = await this.dataSource.query(
+    const rows: MaterialRecord[] = await readRows(
+      this.dataSource,
       `SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.id = ANY($1::int[])`,
       [ids],
     );
@@ -36,12 +38,15 @@ export class MaterialReadService {
       if (error instanceof FormulaError) throw new InvalidInputError(error.message, { cause: error });
       throw error;
     }
-    const [row] = await this.dataSource.query(`SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.formula = $1`, [reduced]);
+    const [row] = await readRows(this.dataSource, `SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.formula = $1`, [
+      reduced,
+    ]);
     return (row as MaterialRecord | undefined) ?? null;
   }
 
   async entriesByIds(ids: readonly number[]): Promise<Array<EntryRecord | null>> {
-    const rows: EntryRecord[] = await this.dataSource.query(
+    const rows: EntryRecord[] = await readRows(
+      this.dataSource,
       `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ANY($1::int[])`,
       [ids],
     );
@@ -50,21 +55,25 @@ export class MaterialReadService {
   }
 
   async entryBySourceId(source: Source, sourceId: string): Promise<EntryRecord | null> {
-    const [row] = await this.dataSource.query(
+    const [row] = await readRows(
+      this.dataSource,
       `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.source = $1 AND e.source_id = $2`,
       [source, sourceId],
     );
     return (row as EntryRecord | undefined) ?? null;
   }
 
-  async entriesByMaterials(materialIds: readonly number[], sources: readonly Source[] | null): Promise<EntryRecord[][]> {
+  async entriesByMaterials(
+    materialIds: readonly number[],
+    sources: readonly Source[] | null,
+  ): Promise<EntryRecord[][]> {
     const params: unknown[] = [materialIds];
     let sql = `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.material_id = ANY($1::int[])`;
     if (sources) {
       params.push(sources);
       sql += ` AND e.source = ANY($2::text[])`;
     }
-    const rows: EntryRecord[] = await this.dataSource.query(`${sql} ORDER BY e.source, e.source_id`, params);
+    const rows: EntryRecord[] = await readRows(this.dataSource, `${sql} ORDER BY e.source, e.source_id`, params);
     return groupBy(materialIds, rows, (r) => r.materialId);
   }
 
@@ -84,11 +93,18 @@ export class MaterialReadService {
       params.push(sources);
       sql += ` AND p.source = ANY($${params.length}::text[])`;
     }
-    const rows: PropertyRecord[] = await this.dataSource.query(`${sql} ORDER BY p.key, p.source, e.source_id`, params);
+    const rows: PropertyRecord[] = await readRows(
+      this.dataSource,
+      `${sql} ORDER BY p.key, p.source, e.source_id`,
+      params,
+    );
     return groupBy(materialIds, rows, (r) => r.materialId);
   }
 
-  async propertiesByEntries(entryIds: readonly number[], keys: readonly PropertyKey[] | null): Promise<PropertyRecord[][]> {
+  async propertiesByEntries(
+    entryIds: readonly number[],
+    keys: readonly PropertyKey[] | null,
+  ): Promise<PropertyRecord[][]> {
     const params: unknown[] = [entryIds];
     let sql = `SELECT ${PROPERTY_COLUMNS} FROM properties p JOIN entries e ON e.id = p.entry_id
                WHERE p.entry_id = ANY($1::int[])`;
@@ -96,12 +112,13 @@ export class MaterialReadService {
       params.push(keys);
       sql += ` AND p.key = ANY($2::text[])`;
     }
-    const rows: PropertyRecord[] = await this.dataSource.query(`${sql} ORDER BY p.key, p.method`, params);
+    const rows: PropertyRecord[] = await readRows(this.dataSource, `${sql} ORDER BY p.key, p.method`, params);
     return groupBy(entryIds, rows, (r) => r.entryId);
   }
 
   async rawPayloads(entryIds: readonly number[]): Promise<unknown[]> {
-    const rows: Array<{ id: number; raw: unknown }> = await this.dataSource.query(
+    const rows: Array<{ id: number; raw: unknown }> = await readRows(
+      this.dataSource,
       `SELECT id, raw FROM entries WHERE id = ANY($1::int[])`,
       [entryIds],
     );

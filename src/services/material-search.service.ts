@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
 import { InvalidInputError } from "../errors";
+import { readRows } from "../store/sql";
 import { materialFilterSql, SqlParams, type MaterialFilter } from "./material-filter";
 import { MATERIAL_COLUMNS, type MaterialRecord } from "./records";
 
@@ -92,7 +93,7 @@ export async function searchMaterials(
     `SELECT ${MATERIAL_COLUMNS}${sortSelect} FROM ${from}` +
     (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
     ` ORDER BY ${sortColumns.map((c) => `${c} ${dir}`).join(", ")} LIMIT ${limit}`;
-  const rows: Array<MaterialRecord & { sortValue?: number }> = await dataSource.query(sql, params.values);
+  const rows = await readRows<MaterialRecord & { sortValue?: number }>(dataSource, sql, params.values);
 
   const page = rows.slice(0, args.first);
   const cursorOf = (r: MaterialRecord & { sortValue?: number }): CursorValue[] =>

@@ -12,3 +12,20 @@ export async function queryRows<T>(db: DataSource | EntityManager, sql: string, 
   }
   return result as T[];
 }
+
+interface PooledDriver {
+  readonly master?: { query(sql: string, params: unknown[]): Promise<{ rows: unknown[] }> };
+}
+
+/**
+ * Rows of a read-only statement straight from the driver's connection pool. The
+ * API's hot reads (pages, loaders) skip TypeORM's per-query runner, which costs
+ * more than the statement itself on small result sets; statements still reach
+ * TypeORM's logger when logging is on, so counting them keeps working.
+ */
+export async function readRows<T>(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as PooledDriver).master;
+  if (!pool) return queryRows<T>(dataSource, sql, params);
+  if (dataSource.options.logging) dataSource.logger.logQuery(sql, params);
+  return (await pool.query(sql, params)).rows as T[];
+}
