@@ -30,7 +30,11 @@ npx() { if [ "$1" = matgraph ]; then shift; node "$REPO/bin/matgraph.js" "$@"; e
 trap 'for p in $(jobs -p); do pkill -TERM -P "$p" 2>/dev/null; kill "$p" 2>/dev/null; done; true' EXIT
 `;
 
-describe.skipIf(!hasSharedData || Boolean(TEST_DATABASE_URL))(`documented commands${SKIP_REASON}`, () => {
+const DOCS_SKIP = TEST_DATABASE_URL
+  ? " [skipped: the documented commands run on the embedded store; this run targets DATABASE_URL]"
+  : SKIP_REASON;
+
+describe.skipIf(!hasSharedData || Boolean(TEST_DATABASE_URL))(`documented commands${DOCS_SKIP}`, () => {
   it.each(FILES.filter((f) => shellBlocks(readFileSync(path.join(ROOT, f), "utf8")).length > 0))(
     "every shell block of %s runs",
     async (file) => {
