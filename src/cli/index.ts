@@ -8,6 +8,7 @@ import { registerIngestCommands } from "./ingest.command";
 import { registerInfoCommands } from "./info.command";
 import { registerFemCommands } from "./fem.command";
 import { registerMdCommands } from "./md.command";
+import { registerMicroCommands } from "./micro.command";
 import { registerMlCommands } from "./ml.command";
 import { registerServeCommands } from "./serve.command";
 import { registerTransferCommands } from "./transfer.command";
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerIngestCommands(program);
   registerMdCommands(program);
   registerFemCommands(program);
+  registerMicroCommands(program);
   registerMlCommands(program);
   registerTransferCommands(program);
   return program;

@@ -4,7 +4,14 @@
  * units and groups. A group is the unit an ablation drops and the fusion model embeds
  * as one token; its `scale` says which length scale the group describes.
  */
-export type DescriptorScale = "atomic" | "electronic" | "stoichiometric" | "crystal" | "simulation" | "thermodynamic";
+export type DescriptorScale =
+  | "atomic"
+  | "electronic"
+  | "stoichiometric"
+  | "crystal"
+  | "mesoscale"
+  | "simulation"
+  | "thermodynamic";
 
 export interface FeatureSpec {
   readonly name: string;

@@ -1,5 +1,6 @@
 import type { DescriptorSetInfo } from "./descriptor-set";
 import { MagpieFeaturizer } from "./magpie.featurizer";
+import { MesoscaleFeaturizer } from "./mesoscale.featurizer";
 import { SimulationFeaturizer } from "./simulation.featurizer";
 import { StructureFeaturizer } from "./structure.featurizer";
 import { ThermoFeaturizer } from "./thermo.featurizer";
@@ -7,6 +8,7 @@ import { ThermoFeaturizer } from "./thermo.featurizer";
 export * from "./descriptor-set";
 export * from "./elemental-properties.table";
 export * from "./magpie.featurizer";
+export * from "./mesoscale.featurizer";
 export * from "./simulation.featurizer";
 export * from "./structure.featurizer";
 export * from "./thermo.featurizer";
@@ -17,6 +19,7 @@ export const DESCRIPTOR_SETS = {
   "magpie-composition": () => new MagpieFeaturizer(),
   structure: () => new StructureFeaturizer(),
   simulation: () => new SimulationFeaturizer(),
+  mesoscale: () => new MesoscaleFeaturizer(),
   "thermo-ratios": () => new ThermoFeaturizer(),
 } as const satisfies Record<string, () => { info: DescriptorSetInfo }>;
 

@@ -22,6 +22,8 @@ export type { SolverOptions } from "./physics/linear-solve";
 export { faceArea } from "./physics/selectors";
 export { PRECONDITIONERS, isPreconditionerName } from "./solvers/index";
 export type { PreconditionerName } from "./solvers/index";
+export { amgPreconditioner } from "./solvers/amg.preconditioner";
+export type { AmgHierarchy, AmgOptions } from "./solvers/amg.preconditioner";
 export type { CancellationToken, PcgReport, ProgressEvent } from "./solvers/pcg.solver";
 export { principalStresses, vonMises } from "./results/stress-measures";
 export { toVtu } from "./results/vtu.writer";
@@ -30,3 +32,4 @@ export { solveCantilever, timoshenkoTipDeflectionM, SHAPE_OF_ELEMENT } from "./p
 export type { CantileverSpec, CantileverResult } from "./problems/cantilever.problem";
 export { solveHeatCube } from "./problems/heat-cube.problem";
 export type { HeatCubeSpec, HeatCubeResult } from "./problems/heat-cube.problem";
+export * from "./explicit/index";

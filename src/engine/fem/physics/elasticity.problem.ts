@@ -8,6 +8,7 @@ import type { Mesh } from "../mesh/mesh.types";
 import { principalStresses, vonMises } from "../results/stress-measures";
 import { addElementMatrix, csrFromGraph, nodeGraph, type CsrMatrix } from "../solvers/csr.matrix";
 import type { PcgReport } from "../solvers/pcg.solver";
+import { elementMatrixCache } from "./element-matrix.cache";
 import { eliminateDirichlet, liftRightHandSide, reactions, type DirichletElimination } from "./dirichlet";
 import { solveLinear, type SolverOptions } from "./linear-solve";
 import { rigidBodyModes, restraintConditioning } from "./rigid-modes";
@@ -44,6 +45,14 @@ export interface ElasticModel {
   readonly temperatureChangeK?: Float64Array;
 }
 
+export interface AssemblyOptions extends Pick<SolverOptions, "onProgress" | "signal"> {
+  /**
+   * Reuse the stiffness of congruent elements (same node offsets, e.g. a structured
+   * mesh) instead of integrating each one; default true. Thermal loads always integrate.
+   */
+  readonly reuseCongruentElements?: boolean;
+}
+
 export function fixed(nodes: NodeSelector): DisplacementSupport {
   return { nodes, ux: 0, uy: 0, uz: 0 };
 }
@@ -60,7 +69,7 @@ export interface AssembledElasticSystem {
 
 export type ElasticSolveOptions = SolverOptions;
 
-export function assembleElastic(model: ElasticModel, options: Pick<SolverOptions, "onProgress" | "signal"> = {}): AssembledElasticSystem {
+export function assembleElastic(model: ElasticModel, options: AssemblyOptions = {}): AssembledElasticSystem {
   const { mesh, material } = model;
   const element = model.element ?? mesh.shape;
   const factory = ELASTIC_ELEMENTS[element];
@@ -79,6 +88,7 @@ export function assembleElastic(model: ElasticModel, options: Pick<SolverOptions
   const alphaDT = model.temperatureChangeK ? new Float64Array(npe) : null;
   const slots = new Int32Array(npe * npe);
   const D = material.stiffnessPa;
+  const cache = options.reuseCongruentElements !== false && !alphaDT ? elementMatrixCache() : null;
   const reportEvery = Math.max(1, Math.floor(mesh.elementCount / 20));
   for (let e = 0; e < mesh.elementCount; e++) {
     const nodes = mesh.connectivity.subarray(e * npe, e * npe + npe);
@@ -89,9 +99,18 @@ export function assembleElastic(model: ElasticModel, options: Pick<SolverOptions
       xe[3 * a + 2] = mesh.coordinates[3 * n + 2] as number;
       if (alphaDT) alphaDT[a] = material.thermalExpansionPerK * (model.temperatureChangeK![n] as number);
     }
-    const minDet = form.stiffness(xe, D, Ke, alphaDT, alphaDT ? fe : null);
+    const cached = cache?.lookup(xe);
+    let minDet: number;
+    let matrix: Float64Array = Ke;
+    if (cached) {
+      matrix = cached.matrix;
+      minDet = cached.minDet;
+    } else {
+      minDet = form.stiffness(xe, D, Ke, alphaDT, alphaDT ? fe : null);
+      cache?.store(xe, Ke, minDet);
+    }
     if (!(minDet > 0)) throw new ElementDistortionError(e, minDet);
-    addElementMatrix(K, graph, 3, nodes, Ke, slots);
+    addElementMatrix(K, graph, 3, nodes, matrix, slots);
     if (alphaDT) for (let a = 0; a < npe; a++) for (let i = 0; i < 3; i++) f[3 * (nodes[a] as number) + i]! += fe[3 * a + i] as number;
     if (e % reportEvery === 0) {
       if (options.signal?.aborted) throw new CancelledError("assembly");

@@ -6,8 +6,9 @@ import type { ThermalMaterial } from "../materials/thermal.material";
 import type { Mesh } from "../mesh/mesh.types";
 import { addElementMatrix, addScaled, csrFromGraph, multiply, nodeGraph, type CsrMatrix, type NodeGraph } from "../solvers/csr.matrix";
 import type { PcgReport } from "../solvers/pcg.solver";
+import { elementMatrixCache } from "./element-matrix.cache";
 import { eliminateDirichlet, liftRightHandSide, reactions, type DirichletElimination } from "./dirichlet";
-import { solveLinear, type SolverOptions } from "./linear-solve";
+import { buildPreconditioner, solveLinear, type SolverOptions } from "./linear-solve";
 import { forEachFacePoint, resolveFaces, resolveNodes, type FaceSelector, type NodeSelector, type Vec3 } from "./selectors";
 
 /**
@@ -36,7 +37,12 @@ export interface AssembledHeatSystem {
   readonly values: Float64Array;
 }
 
-export function assembleHeat(model: HeatModel, withCapacity: boolean, options: Pick<SolverOptions, "onProgress" | "signal"> = {}): AssembledHeatSystem {
+export interface HeatAssemblyOptions extends Pick<SolverOptions, "onProgress" | "signal"> {
+  /** Reuse element arrays of congruent elements (see element-matrix.cache.ts); default true. */
+  readonly reuseCongruentElements?: boolean;
+}
+
+export function assembleHeat(model: HeatModel, withCapacity: boolean, options: HeatAssemblyOptions = {}): AssembledHeatSystem {
   const { mesh, material } = model;
   const shape = SOLID_SHAPES[mesh.shape];
   const npe = shape.nodeCount;
@@ -48,21 +54,26 @@ export function assembleHeat(model: HeatModel, withCapacity: boolean, options: P
   const mass = tabulate(shape, shape.massRule);
   const grads = new Float64Array(3 * npe);
   const xe = new Float64Array(3 * npe);
-  const Ke = new Float64Array(npe * npe);
-  const Me = new Float64Array(npe * npe);
   const slots = new Int32Array(npe * npe);
   const k = material.conductivityWPerMK;
   const rhoC = material.densityKgM3 * material.heatCapacityJPerKgK;
   const Q = model.heatSourceWPerM3 ?? 0;
   if (withCapacity && !(rhoC > 0)) throw new FemModelError("transient conduction needs positive density and heat capacity");
   const reportEvery = Math.max(1, Math.floor(mesh.elementCount / 20));
-  for (let e = 0; e < mesh.elementCount; e++) {
-    const nodes = mesh.connectivity.subarray(e * npe, e * npe + npe);
-    for (let a = 0; a < npe; a++) for (let i = 0; i < 3; i++) xe[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
+  // Element arrays in one buffer [Ke | Me | ∫N dV], so congruent elements reuse all three.
+  const nn = npe * npe;
+  const element = new Float64Array(2 * nn + npe);
+  const Ke = element.subarray(0, nn);
+  const Me = element.subarray(nn, 2 * nn);
+  const Ne = element.subarray(2 * nn);
+  const needMass = M !== null || Q !== 0;
+  const cache = options.reuseCongruentElements !== false ? elementMatrixCache() : null;
+  const integrate = (): number => {
+    let minDet = Infinity;
     Ke.fill(0);
     for (let g = 0; g < stiff.rule.count; g++) {
       const det = shapeGradients(stiff, g, xe, grads);
-      if (!(det > 0)) throw new ElementDistortionError(e, det);
+      minDet = Math.min(minDet, det);
       const c = det * (stiff.rule.weights[g] as number) * k;
       for (let a = 0; a < npe; a++) {
         const ax = (grads[3 * a] as number) * c, ay = (grads[3 * a + 1] as number) * c, az = (grads[3 * a + 2] as number) * c;
@@ -70,20 +81,38 @@ export function assembleHeat(model: HeatModel, withCapacity: boolean, options: P
       }
     }
     for (let a = 0; a < npe; a++) for (let b = a + 1; b < npe; b++) Ke[b * npe + a] = Ke[a * npe + b] as number;
-    addElementMatrix(K, graph, 1, nodes, Ke, slots);
-    if (M || Q !== 0) {
+    if (needMass) {
       Me.fill(0);
+      Ne.fill(0);
       for (let g = 0; g < mass.rule.count; g++) {
         const det = shapeGradients(mass, g, xe, grads);
         const c = det * (mass.rule.weights[g] as number);
         for (let a = 0; a < npe; a++) {
           const na = (mass.N[g * npe + a] as number) * c;
-          if (Q !== 0) f[nodes[a] as number]! += na * Q;
-          if (M) for (let b = 0; b < npe; b++) Me[a * npe + b] = (Me[a * npe + b] as number) + na * (mass.N[g * npe + b] as number) * rhoC;
+          Ne[a] = (Ne[a] as number) + na;
+          for (let b = 0; b < npe; b++) Me[a * npe + b] = (Me[a * npe + b] as number) + na * (mass.N[g * npe + b] as number) * rhoC;
         }
       }
-      if (M) addElementMatrix(M, graph, 1, nodes, Me, slots);
     }
+    return minDet;
+  };
+  for (let e = 0; e < mesh.elementCount; e++) {
+    const nodes = mesh.connectivity.subarray(e * npe, e * npe + npe);
+    for (let a = 0; a < npe; a++) for (let i = 0; i < 3; i++) xe[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
+    const cached = cache?.lookup(xe);
+    let minDet: number;
+    let arrays: Float64Array = element;
+    if (cached) {
+      arrays = cached.matrix;
+      minDet = cached.minDet;
+    } else {
+      minDet = integrate();
+      cache?.store(xe, element, minDet);
+    }
+    if (!(minDet > 0)) throw new ElementDistortionError(e, minDet);
+    addElementMatrix(K, graph, 1, nodes, arrays.subarray(0, nn), slots);
+    if (Q !== 0) for (let a = 0; a < npe; a++) f[nodes[a] as number]! += (arrays[2 * nn + a] as number) * Q;
+    if (M) addElementMatrix(M, graph, 1, nodes, arrays.subarray(nn, 2 * nn), slots);
     if (e % reportEvery === 0) {
       if (options.signal?.aborted) throw new CancelledError("assembly");
       options.onProgress?.({ stage: "assembly", fraction: e / mesh.elementCount });
@@ -197,13 +226,16 @@ export function solveTransientHeat(model: HeatModel, options: TransientHeatOptio
   let totalIterations = 0;
   let last: PcgReport | null = null;
   const { onProgress, ...solverOptions } = options;
+  const context = { blockSize: 1, nearNullSpace: [new Float64Array(n).fill(1)], constrained: system.constrained };
+  // A is the same every step: one preconditioner serves them all.
+  const preconditioner = buildPreconditioner(A, solverOptions, context);
   for (let step = 1; step <= options.steps; step++) {
     if (options.signal?.aborted) throw new CancelledError("time stepping");
     multiply(M, T, b);
     for (let i = 0; i < n; i++) b[i] = (b[i] as number) / dt + (system.load[i] as number);
     liftRightHandSide(elimination, b);
     const next = Float64Array.from(T);
-    last = solveLinear(A, b, next, solverOptions, { blockSize: 1, nearNullSpace: [new Float64Array(n).fill(1)], constrained: system.constrained });
+    last = solveLinear(A, b, next, solverOptions, context, preconditioner);
     totalIterations += last.iterations;
     T = next;
     if (step % every === 0 || step === options.steps) {

@@ -33,36 +33,37 @@ export function nodeGraph(nodeCount: number, connectivity: Int32Array, nodesPerE
     }
   const marker = new Int32Array(nodeCount).fill(-1);
   const ptr = new Int32Array(nodeCount + 1);
-  const scratch: number[] = [];
+  let maxIncidence = 0;
+  for (let n = 0; n < nodeCount; n++) maxIncidence = Math.max(maxIncidence, (incPtr[n + 1] as number) - (incPtr[n] as number));
+  const scratch = new Int32Array(Math.max(1, maxIncidence * nodesPerElement));
   // Two passes: count, then fill, so the adjacency is one typed array.
+  let adj = new Int32Array(0);
   for (let pass = 0; pass < 2; pass++) {
     marker.fill(-1);
-    let adj: Int32Array | null = pass === 1 ? new Int32Array(ptr[nodeCount] as number) : null;
     for (let n = 0; n < nodeCount; n++) {
-      scratch.length = 0;
+      let count = 0;
       for (let q = incPtr[n] as number; q < (incPtr[n + 1] as number); q++) {
         const e = inc[q] as number;
         for (let a = 0; a < nodesPerElement; a++) {
           const m = connectivity[e * nodesPerElement + a] as number;
           if (marker[m] !== n) {
             marker[m] = n;
-            scratch.push(m);
+            scratch[count++] = m;
           }
         }
       }
-      if (scratch.length === 0) {
-        scratch.push(n);
-      }
-      if (pass === 0) ptr[n + 1] = (ptr[n] as number) + scratch.length;
+      // A node no element touches still gets its diagonal.
+      if (count === 0) scratch[count++] = n;
+      if (pass === 0) ptr[n + 1] = (ptr[n] as number) + count;
       else {
-        scratch.sort((p, q) => p - q);
-        (adj as Int32Array).set(scratch, ptr[n] as number);
+        const row = adj.subarray(ptr[n] as number, (ptr[n] as number) + count);
+        row.set(scratch.subarray(0, count));
+        row.sort();
       }
     }
-    if (pass === 1) return { nodeCount, ptr, adj: adj as Int32Array };
-    adj = null;
+    if (pass === 0) adj = new Int32Array(ptr[nodeCount] as number);
   }
-  throw new Error("unreachable");
+  return { nodeCount, ptr, adj };
 }
 
 /** Expands a node graph to a dof-level CSR pattern with zero values. */

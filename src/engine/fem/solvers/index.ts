@@ -1,3 +1,4 @@
+import { amgPreconditioner } from "./amg.preconditioner";
 import type { CsrMatrix } from "./csr.matrix";
 import { ic0Preconditioner } from "./ic0.preconditioner";
 import { jacobiPreconditioner } from "./jacobi.preconditioner";
@@ -14,6 +15,7 @@ export const PRECONDITIONERS = {
   none: (_A: CsrMatrix, _context: PreconditionerContext): Preconditioner => ({ name: "none", apply: (r, z) => z.set(r) }),
   jacobi: (A: CsrMatrix, _context: PreconditionerContext): Preconditioner => jacobiPreconditioner(A),
   ic0: (A: CsrMatrix, _context: PreconditionerContext): Preconditioner => ic0Preconditioner(A),
+  amg: (A: CsrMatrix, context: PreconditionerContext): Preconditioner => amgPreconditioner(A, context),
 } satisfies Record<string, (A: CsrMatrix, context: PreconditionerContext) => Preconditioner>;
 
 export type PreconditionerName = keyof typeof PRECONDITIONERS;
