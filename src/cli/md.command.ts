@@ -3,6 +3,7 @@
  *   md elastic --potential Cu_u3.eam [--element Cu] [--lattice fcc --a0 3.615] [--json]
  *   md thermal-conductivity --potential FILE --temperature 300 [--json]
  *   md melt --potential FILE --guess 1300 [--json]
+ * thermal-conductivity and melt take --threads N (force computation on N threads).
  * Potential files are read here (the engine takes contents); *.eam is DYNAMO funcfl,
  * *.eam.alloy setfl, *.eam.fs Finnis–Sinclair. Units: Å, eV, GPa, K, W/m/K.
  */
@@ -196,6 +197,11 @@ export function registerMdCommands(program: Command): void {
       new Option("--size <NxNxN>", "supercell of conventional cells").argParser(repeatTriple).default([6, 6, 6]),
     )
     .addOption(new Option("--seed <n>", "random seed").argParser(positiveInt).default(1))
+    .addOption(
+      new Option("--threads <n>", "threads for the force computation (worker_threads)")
+        .argParser(positiveInt)
+        .default(1),
+    )
     .action(function (
       this: Command,
       opts: CommonOptions & {
@@ -206,6 +212,7 @@ export function registerMdCommands(program: Command): void {
         correlation: number;
         size: [number, number, number];
         seed: number;
+        threads: number;
       },
     ) {
       const potential = readPotential(this, opts.potential);
@@ -218,6 +225,7 @@ export function registerMdCommands(program: Command): void {
         runs: opts.runs,
         correlationTimePs: opts.correlation,
         seed: opts.seed,
+        threads: opts.threads,
         ...(onProgress ? { onProgress } : {}),
       });
       const out = {
@@ -252,6 +260,11 @@ export function registerMdCommands(program: Command): void {
     .addOption(new Option("--attempts <n>", "retries when one phase takes over").argParser(positiveInt).default(3))
     .addOption(new Option("--size <NxNxN>", "supercell, long along c").argParser(repeatTriple).default([6, 6, 16]))
     .addOption(new Option("--seed <n>", "random seed").argParser(positiveInt).default(1))
+    .addOption(
+      new Option("--threads <n>", "threads for the force computation (worker_threads)")
+        .argParser(positiveInt)
+        .default(1),
+    )
     .action(function (
       this: Command,
       opts: CommonOptions & {
@@ -262,6 +275,7 @@ export function registerMdCommands(program: Command): void {
         attempts: number;
         size: [number, number, number];
         seed: number;
+        threads: number;
       },
     ) {
       const potential = readPotential(this, opts.potential);
@@ -274,6 +288,7 @@ export function registerMdCommands(program: Command): void {
         meltSteps: opts.meltSteps,
         maxAttempts: opts.attempts,
         seed: opts.seed,
+        threads: opts.threads,
         ...(onProgress ? { onProgress } : {}),
       });
       const out = {

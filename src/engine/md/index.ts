@@ -10,7 +10,8 @@ export { METAL_UNITS, LJ_UNITS, type UnitSystem } from "./core/units";
 export type { Progress, RunControl } from "./core/run-control";
 export * from "./core/errors";
 export * from "./lattice";
-export { NeighborList } from "./neighbor/neighbor-list";
+export { NeighborList, type PairSearchExecutor } from "./neighbor/neighbor-list";
+export { ParallelForceField } from "./parallel/parallel-force-field";
 export * from "./potentials";
 export { VelocityVerlet, type DynamicsOptions } from "./dynamics/velocity-verlet.integrator";
 export { LangevinThermostat, NoseHooverChain, type Thermostat } from "./dynamics/thermostats";
@@ -26,6 +27,6 @@ export {
   integrateAutocorrelation,
   type ThermalConductivityResult,
 } from "./protocols/thermal-conductivity.protocol";
-export { meltingTemperatureCoexistence, type MeltingResult } from "./protocols/melting.protocol";
+export { meltingTemperatureCoexistence, type MeltingOptions, type MeltingResult } from "./protocols/melting.protocol";
 export { atomisticDescriptors, type DescriptorResult } from "./protocols/descriptors.protocol";
 export type { Provenance } from "./protocols/provenance";

@@ -51,3 +51,11 @@ export class UnknownNameError extends Error {
     this.name = "UnknownNameError";
   }
 }
+
+export class InvalidOptionError extends Error {
+  readonly code = "INVALID_OPTION";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "InvalidOptionError";
+  }
+}

@@ -4,7 +4,9 @@
  * default: eV, Å, ps, g/mol, K, bar).
  */
 import { NeighborList } from "../neighbor/neighbor-list";
+import { ParallelForceField } from "../parallel/parallel-force-field";
 import { ForceResult, type ComputeFlags, type ForceField, type Potential } from "../potentials/potential";
+import { InvalidOptionError } from "./errors";
 import { Random } from "./random";
 import type { AtomSystem } from "./system";
 import { METAL_UNITS, type UnitSystem } from "./units";
@@ -13,6 +15,11 @@ export interface SimulationOptions {
   /** Neighbour skin (default 1.0 Å metal, 0.3 σ lj). */
   readonly skin?: number;
   readonly units?: UnitSystem;
+  /**
+   * Threads for the force computation (default 1): the calling thread plus
+   * threads − 1 workers. With more than one, call dispose() when done.
+   */
+  readonly threads?: number;
 }
 
 export class Simulation {
@@ -33,9 +40,15 @@ export class Simulation {
     options: SimulationOptions = {},
   ) {
     this.units = options.units ?? METAL_UNITS;
-    this.forceField = potential.bind(system.typeNames);
+    const threads = options.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new InvalidOptionError(`threads must be a positive integer, got ${threads}`);
+    }
+    const serial = potential.bind(system.typeNames);
+    this.forceField = threads > 1 ? new ParallelForceField(serial, threads) : serial;
     const skin = options.skin ?? (this.units.name === "lj" ? 0.3 : 1.0);
-    this.neighbors = new NeighborList(this.forceField.cutoff, skin);
+    this.neighbors = new NeighborList(this.forceField.cutoff, skin, { shared: threads > 1 });
+    if (this.forceField instanceof ParallelForceField) this.neighbors.pairSearch = this.forceField;
     // Masses from the potential file win over standard weights, as in LAMMPS.
     for (let t = 0; t < system.ntypes; t++) {
       const m = potential.masses[system.typeNames[t]!];
@@ -54,6 +67,11 @@ export class Simulation {
     }
     this.lastFlags = flags;
     return this.result;
+  }
+
+  /** Stop force worker threads, if any; the simulation cannot compute forces afterwards. */
+  async dispose(): Promise<void> {
+    await this.forceField.dispose?.();
   }
 
   /** Bytes held by the engine's typed arrays for this simulation. */

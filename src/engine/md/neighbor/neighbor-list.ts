@@ -14,6 +14,15 @@
  * a change of cell) > skin.
  */
 import type { AtomSystem } from "../core/system";
+import { type BinGridShape, type BinnedAtoms, searchPairs } from "./pair-search.kernel";
+
+export interface PairSearchExecutor {
+  /**
+   * Fill nl.list and nl.start[0..n-1] for every local atom; return the end offset,
+   * or a count larger than nl.list.length when the list must grow.
+   */
+  searchPairs(nl: NeighborList, bins: BinnedAtoms, shape: BinGridShape): number;
+}
 
 export class NeighborList {
   readonly cutoff: number;
@@ -27,13 +36,16 @@ export class NeighborList {
   /** Owner (local index) of each extended atom. */
   owner: Int32Array = new Int32Array(0);
   /** Image triplet of each extended atom (0,0,0 for locals). */
-  image: Int32Array = new Int32Array(0);
+  image: Int16Array = new Int16Array(0);
   /** CSR: neighbours of local i are list[start[i] .. start[i+1]). */
   start: Int32Array = new Int32Array(1);
   list: Int32Array = new Int32Array(0);
   builds = 0;
 
   private refPos: Float64Array = new Float64Array(0);
+  /** Build scratch kept between builds: rebuilds every few steps would otherwise leave garbage. */
+  private frac: Float64Array = new Float64Array(0);
+  private binFill: Int32Array = new Int32Array(0);
   private refCell = new Float64Array(9);
   private maxImage = 0;
   private binStart: Int32Array = new Int32Array(0);
@@ -41,10 +53,29 @@ export class NeighborList {
   private sorted: Int32Array = new Int32Array(0);
   private sortedKey: Int32Array = new Int32Array(0);
   private sortedPos: Float64Array = new Float64Array(0);
+  private stencil: Int32Array = new Int32Array(0);
+  /** Runs the pair search of each build on several threads, when set (shared lists only). */
+  pairSearch: PairSearchExecutor | null = null;
 
-  constructor(cutoff: number, skin: number) {
+  /** Keep extPos, start and list in SharedArrayBuffers, so force threads read them in place. */
+  readonly shared: boolean;
+
+  constructor(cutoff: number, skin: number, options: { shared?: boolean } = {}) {
     this.cutoff = cutoff;
     this.skin = skin;
+    this.shared = options.shared === true;
+  }
+
+  private float64(length: number): Float64Array {
+    return this.shared
+      ? new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT))
+      : new Float64Array(length);
+  }
+
+  private int32(length: number): Int32Array {
+    return this.shared
+      ? new Int32Array(new SharedArrayBuffer(length * Int32Array.BYTES_PER_ELEMENT))
+      : new Int32Array(length);
   }
 
   /** Ensure the list is valid for the current configuration; rebuild if needed, else refresh ghosts. */
@@ -129,7 +160,8 @@ export class NeighborList {
     this.maxImage = Math.max(...reach);
 
     // Fractional coordinates of locals.
-    const frac = new Float64Array(3 * n);
+    if (this.frac.length !== 3 * n) this.frac = new Float64Array(3 * n);
+    const frac = this.frac;
     const s = [0, 0, 0];
     const p = system.positions;
     for (let i = 0; i < n; i++) {
@@ -193,12 +225,12 @@ export class NeighborList {
     const nbz = nb[2]!;
     const nBins = nbx * nby * nbz;
     const M = this.nTotal;
-    if (this.binStart.length < nBins + 1) this.binStart = new Int32Array(nBins + 1);
+    if (this.binStart.length < nBins + 1) this.binStart = this.int32(nBins + 1);
     if (this.binOf.length < M) {
-      this.binOf = new Int32Array(this.capacity);
-      this.sorted = new Int32Array(this.capacity);
-      this.sortedKey = new Int32Array(this.capacity);
-      this.sortedPos = new Float64Array(3 * this.capacity);
+      this.binOf = this.int32(this.capacity);
+      this.sorted = this.int32(this.capacity);
+      this.sortedKey = this.int32(this.capacity);
+      this.sortedPos = this.float64(3 * this.capacity);
     }
     const img = this.image;
     const own = this.owner;
@@ -217,7 +249,9 @@ export class NeighborList {
     // Counting sort into contiguous per-bin arrays. The key encodes the half-list
     // rule in one integer comparison: pair (i, k) is kept iff key[k] > 2i, where
     // key = 2k for locals and 2·owner + [image is in the positive half] for ghosts.
-    const fill = binStart.slice(0, nBins);
+    if (this.binFill.length < nBins) this.binFill = new Int32Array(this.binStart.length);
+    const fill = this.binFill;
+    fill.set(binStart.subarray(0, nBins));
     const e = this.extPos;
     const sorted = this.sorted;
     const sortedKey = this.sortedKey;
@@ -241,7 +275,8 @@ export class NeighborList {
 
     // Stencil of bin offsets.
     const orth = box.isOrthorhombic();
-    const stencil: [number, number, number][] = [];
+    if (this.stencil.length === 0) this.stencil = this.int32(3 * 125);
+    let stencilLength = 0;
     for (let a = -2; a <= 2; a++)
       for (let b = -2; b <= 2; b++)
         for (let c = -2; c <= 2; c++) {
@@ -251,50 +286,42 @@ export class NeighborList {
             const gz = Math.max(0, Math.abs(c) - 1) * thick[2]!;
             if (gx * gx + gy * gy + gz * gz >= rc2) continue;
           }
-          stencil.push([a, b, c]);
+          this.stencil[3 * stencilLength] = a;
+          this.stencil[3 * stencilLength + 1] = b;
+          this.stencil[3 * stencilLength + 2] = c;
+          stencilLength++;
         }
 
-    const start = new Int32Array(n + 1);
-    let list = this.list.length > 0 ? this.list : new Int32Array(Math.max(1024, n * 64));
-    let count = 0;
-    for (let i = 0; i < n; i++) {
-      start[i] = count;
-      const xi = e[3 * i]!;
-      const yi = e[3 * i + 1]!;
-      const zi = e[3 * i + 2]!;
-      const twoI = 2 * i;
-      const bin = this.binOf[i]!;
-      const b2 = bin % nbz;
-      const b1 = ((bin - b2) / nbz) % nby;
-      const b0 = (bin - b2 - b1 * nbz) / (nbz * nby);
-      for (let t = 0; t < stencil.length; t++) {
-        const off = stencil[t]!;
-        const d0 = b0 + off[0];
-        const d1 = b1 + off[1];
-        const d2 = b2 + off[2];
-        if (d0 < 0 || d0 >= nbx || d1 < 0 || d1 >= nby || d2 < 0 || d2 >= nbz) continue;
-        const nbBin = (d0 * nby + d1) * nbz + d2;
-        const hi = binStart[nbBin + 1]!;
-        for (let q = binStart[nbBin]!; q < hi; q++) {
-          if (sortedKey[q]! <= twoI) continue;
-          const dx = xi - sp[3 * q]!;
-          const dy = yi - sp[3 * q + 1]!;
-          const dz = zi - sp[3 * q + 2]!;
-          if (dx * dx + dy * dy + dz * dz < rc2) {
-            if (count === list.length) {
-              const bigger = new Int32Array(list.length * 2);
-              bigger.set(list);
-              list = bigger;
-            }
-            list[count++] = sorted[q]!;
-          }
-        }
-      }
+    if (this.start.length !== n + 1) this.start = this.int32(n + 1);
+    if (this.list.length === 0) {
+      // Half of the atoms in a sphere of radius rc at the mean density, plus 20 %;
+      // a denser configuration grows the list on the spot.
+      const pairsPerAtom = ((2 / 3) * Math.PI * rc * rc * rc * n) / box.volume;
+      this.list = this.int32(Math.ceil(n * pairsPerAtom * 1.2) + 1024);
     }
-    start[n] = count;
-    this.start = start;
-    this.list = list;
-    this.refPos = Float64Array.from(system.positions);
+    const bins: BinnedAtoms = {
+      x: e,
+      binOf: this.binOf,
+      binStart,
+      sorted,
+      sortedKey,
+      sortedPos: sp,
+      stencil: this.stencil,
+    };
+    const shape: BinGridShape = { nbx, nby, nbz, stencilLength, rangeSq: rc2 };
+    for (;;) {
+      const end = this.pairSearch
+        ? this.pairSearch.searchPairs(this, bins, shape)
+        : searchPairs(bins, shape, 0, n, this.list, 0, this.list.length, this.start);
+      if (end <= this.list.length) {
+        this.start[n] = end;
+        break;
+      }
+      // Rare (growing density): size for what the search counted, and search again.
+      this.list = this.int32(Math.ceil(end * 1.25));
+    }
+    if (this.refPos.length !== system.positions.length) this.refPos = new Float64Array(system.positions.length);
+    this.refPos.set(system.positions);
     this.refCell.set(box.h);
     this.builds++;
   }
@@ -306,9 +333,9 @@ export class NeighborList {
     if (this.extPos.length < 3 * M) {
       // Headroom so that small changes in ghost count do not reallocate every build.
       const cap = Math.ceil(M * 1.2) + 16;
-      this.extPos = new Float64Array(3 * cap);
+      this.extPos = this.float64(3 * cap);
       this.owner = new Int32Array(cap);
-      this.image = new Int32Array(3 * cap);
+      this.image = new Int16Array(3 * cap);
     }
   }
 
@@ -321,6 +348,8 @@ export class NeighborList {
       this.start,
       this.list,
       this.refPos,
+      this.frac,
+      this.binFill,
       this.binStart,
       this.binOf,
       this.sorted,

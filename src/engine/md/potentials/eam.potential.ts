@@ -16,6 +16,13 @@ import type { AtomSystem } from "../core/system";
 import type { NeighborList } from "../neighbor/neighbor-list";
 import { addHalfVirial } from "./lj-cut.potential";
 import { parseFuncfl, parseSetfl, type FuncflFile, type SetflFile } from "./eam-file.parser";
+import {
+  ACC_STRIDE,
+  eamEmbedding,
+  eamPairDensities,
+  eamPairForces,
+  type EamKernelParams,
+} from "../parallel/pair-kernels";
 import { ensureLength, type ComputeFlags, type ForceField, ForceResult, type Potential } from "./potential";
 
 /** Spline table: 7 coefficients per grid point m (1-indexed), LAMMPS layout. */
@@ -247,6 +254,7 @@ class EamForceField implements ForceField {
   private vext = new Float64Array(0);
   private typeExt = new Int32Array(0);
   private typeBuild = -1;
+  private readonly acc = new Float64Array(ACC_STRIDE);
 
   constructor(
     private readonly t: EamTables,
@@ -325,13 +333,11 @@ class EamForceField implements ForceField {
     }
     const te = this.typeExt;
     const nt = this.nt;
-    const { nr, nrho, rhomax } = this.t;
+    const nr = this.t.nr;
     const rdr = 1.0 / this.t.dr;
-    const rdrho = 1.0 / this.t.drho;
     const cutforcesq = this.t.cutmax * this.t.cutmax;
     const R = this.rhorAll;
     const Z = this.z2rAll;
-    const Fr = this.frhoAll;
     const rhorOff = this.rhorOff;
     const z2rOff = this.z2rOff;
     const x = nl.extPos;
@@ -377,23 +383,8 @@ class EamForceField implements ForceField {
     nl.foldToOwners(rho, 1);
 
     // Embedding.
-    let energy = 0;
     const eatom = this.eext;
-    for (let i = 0; i < n; i++) {
-      let p = rho[i]! * rdrho + 1.0;
-      let m = Math.trunc(p);
-      m = Math.max(1, Math.min(m, nrho - 1));
-      p -= m;
-      if (p > 1.0) p = 1.0;
-      const c = this.frhoOff[te[i]!]! + 7 * m;
-      fp[i] = (Fr[c]! * p + Fr[c + 1]!) * p + Fr[c + 2]!;
-      if (eflag) {
-        let phi = ((Fr[c + 3]! * p + Fr[c + 4]!) * p + Fr[c + 5]!) * p + Fr[c + 6]!;
-        if (rho[i]! > rhomax) phi += fp[i]! * (rho[i]! - rhomax);
-        energy += phi;
-        if (perAtom) eatom[i] = phi;
-      }
-    }
+    let energy = eamEmbedding(this.kernelParams(), te, n, rho, fp, eflag, perAtom ? eatom : null);
     nl.copyToGhosts(fp, 1);
 
     // Pass 2: forces.
@@ -500,137 +491,41 @@ class EamForceField implements ForceField {
   }
 
   /**
-   * One species: ρ_i(r) = ρ_j(r), so each pair's density and its derivative are
-   * evaluated once (the generic loop does it twice). Same arithmetic otherwise.
+   * One species: ρ_i(r) = ρ_j(r), so the shared kernels evaluate each pair's density
+   * and its derivative once (the generic loop does it twice). Same arithmetic otherwise.
    */
   private computeSingleSpecies(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
     const n = nl.nLocal;
-    const { nr, nrho, rhomax } = this.t;
-    const rdr = 1.0 / this.t.dr;
-    const rdrho = 1.0 / this.t.drho;
-    const cutforcesq = this.t.cutmax * this.t.cutmax;
-    const R = this.rhorAll;
-    const Z = this.z2rAll;
-    const Fr = this.frhoAll;
-    const rOff = this.rhorOff[0]!;
-    const zOff = this.z2rOff[0]!;
-    const fOff = this.frhoOff[0]!;
-    const x = nl.extPos;
-    const start = nl.start;
-    const list = nl.list;
-    const rho = this.rho;
-    const fp = this.fp;
-    const f = this.fext;
-    for (let i = 0; i < n; i++) {
-      const xi = x[3 * i]!;
-      const yi = x[3 * i + 1]!;
-      const zi = x[3 * i + 2]!;
-      let rhoi = 0;
-      const end = start[i + 1]!;
-      for (let q = start[i]!; q < end; q++) {
-        const j = list[q]!;
-        const dx = xi - x[3 * j]!;
-        const dy = yi - x[3 * j + 1]!;
-        const dz = zi - x[3 * j + 2]!;
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutforcesq) continue;
-        let p = Math.sqrt(rsq) * rdr + 1.0;
-        let m = Math.trunc(p);
-        if (m > nr - 1) m = nr - 1;
-        p -= m;
-        if (p > 1.0) p = 1.0;
-        const c = rOff + 7 * m;
-        const v = ((R[c + 3]! * p + R[c + 4]!) * p + R[c + 5]!) * p + R[c + 6]!;
-        rhoi += v;
-        rho[j] = rho[j]! + v;
-      }
-      rho[i] = rho[i]! + rhoi;
-    }
-    nl.foldToOwners(rho, 1);
-    let energy = 0;
-    for (let i = 0; i < n; i++) {
-      let p = rho[i]! * rdrho + 1.0;
-      let m = Math.trunc(p);
-      m = Math.max(1, Math.min(m, nrho - 1));
-      p -= m;
-      if (p > 1.0) p = 1.0;
-      const c = fOff + 7 * m;
-      fp[i] = (Fr[c]! * p + Fr[c + 1]!) * p + Fr[c + 2]!;
-      if (eflag) {
-        let phi = ((Fr[c + 3]! * p + Fr[c + 4]!) * p + Fr[c + 5]!) * p + Fr[c + 6]!;
-        if (rho[i]! > rhomax) phi += fp[i]! * (rho[i]! - rhomax);
-        energy += phi;
-      }
-    }
-    nl.copyToGhosts(fp, 1);
-    let vxx = 0,
-      vyy = 0,
-      vzz = 0,
-      vxy = 0,
-      vxz = 0,
-      vyz = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = x[3 * i]!;
-      const yi = x[3 * i + 1]!;
-      const zi = x[3 * i + 2]!;
-      const fpi = fp[i]!;
-      let fxi = 0,
-        fyi = 0,
-        fzi = 0;
-      const end = start[i + 1]!;
-      for (let q = start[i]!; q < end; q++) {
-        const j = list[q]!;
-        const j3 = 3 * j;
-        const dx = xi - x[j3]!;
-        const dy = yi - x[j3 + 1]!;
-        const dz = zi - x[j3 + 2]!;
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutforcesq) continue;
-        const r = Math.sqrt(rsq);
-        let p = r * rdr + 1.0;
-        let m = Math.trunc(p);
-        if (m > nr - 1) m = nr - 1;
-        p -= m;
-        if (p > 1.0) p = 1.0;
-        let c = rOff + 7 * m;
-        const rhop = (R[c]! * p + R[c + 1]!) * p + R[c + 2]!;
-        c = zOff + 7 * m;
-        const z2p = (Z[c]! * p + Z[c + 1]!) * p + Z[c + 2]!;
-        const z2 = ((Z[c + 3]! * p + Z[c + 4]!) * p + Z[c + 5]!) * p + Z[c + 6]!;
-        const recip = 1.0 / r;
-        const phi = z2 * recip;
-        const phip = z2p * recip - phi * recip;
-        const fpair = -((fpi + fp[j]!) * rhop + phip) * recip;
-        const fx = dx * fpair;
-        const fy = dy * fpair;
-        const fz = dz * fpair;
-        fxi += fx;
-        fyi += fy;
-        fzi += fz;
-        f[j3] = f[j3]! - fx;
-        f[j3 + 1] = f[j3 + 1]! - fy;
-        f[j3 + 2] = f[j3 + 2]! - fz;
-        if (eflag) energy += phi;
-        if (vflag) {
-          vxx += dx * fx;
-          vyy += dy * fy;
-          vzz += dz * fz;
-          vxy += dx * fy;
-          vxz += dx * fz;
-          vyz += dy * fz;
-        }
-      }
-      f[3 * i] = f[3 * i]! + fxi;
-      f[3 * i + 1] = f[3 * i + 1]! + fyi;
-      f[3 * i + 2] = f[3 * i + 2]! + fzi;
-    }
-    virial[0] = vxx;
-    virial[1] = vyy;
-    virial[2] = vzz;
-    virial[3] = vxy;
-    virial[4] = vxz;
-    virial[5] = vyz;
-    return energy;
+    const params = this.kernelParams();
+    const geometry = { x: nl.extPos, types: this.typeExt, start: nl.start, list: nl.list };
+    eamPairDensities(params, geometry, 0, n, this.rho);
+    nl.foldToOwners(this.rho, 1);
+    const embedding = eamEmbedding(params, this.typeExt, n, this.rho, this.fp, eflag, null);
+    nl.copyToGhosts(this.fp, 1);
+    const acc = this.acc;
+    eamPairForces(params, geometry, this.fp, 0, n, this.fext, eflag, vflag, acc, 0);
+    virial.set(acc.subarray(1, 7));
+    return embedding + acc[0]!;
+  }
+
+  kernelParams(): EamKernelParams {
+    const t = this.t;
+    return {
+      kind: "eam",
+      nt: this.nt,
+      nr: t.nr,
+      nrho: t.nrho,
+      rdr: 1.0 / t.dr,
+      rdrho: 1.0 / t.drho,
+      rhomax: t.rhomax,
+      cutforcesq: t.cutmax * t.cutmax,
+      rhor: this.rhorAll,
+      z2r: this.z2rAll,
+      frho: this.frhoAll,
+      frhoOff: this.frhoOff,
+      rhorOff: this.rhorOff,
+      z2rOff: this.z2rOff,
+    };
   }
 }
 

@@ -9,6 +9,7 @@
 import { UncoveredElementError } from "../core/errors";
 import type { AtomSystem } from "../core/system";
 import type { NeighborList } from "../neighbor/neighbor-list";
+import { ACC_STRIDE, ljPairForces, type LjKernelParams } from "../parallel/pair-kernels";
 import { ensureLength, type ComputeFlags, type ForceField, ForceResult, type Potential } from "./potential";
 
 export interface LjPairParams {
@@ -91,6 +92,7 @@ class LjForceField implements ForceField {
   private vext = new Float64Array(0);
   private typeExt = new Int32Array(0);
   private typeBuild = -1;
+  private readonly acc = new Float64Array(ACC_STRIDE);
 
   constructor(
     readonly cutoff: number,
@@ -224,76 +226,22 @@ class LjForceField implements ForceField {
     }
   }
 
-  /** One species: constants hoisted out of the pair loop. */
+  /** One species: the shared pair kernel over all locals. */
   private computeSingleSpecies(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
-    const n = nl.nLocal;
-    const lj1 = this.lj1[0]!,
-      lj2 = this.lj2[0]!,
-      lj3 = this.lj3[0]!,
-      lj4 = this.lj4[0]!;
-    const offset = this.offset[0]!;
-    const cutsq = this.cutsq[0]!;
-    const x = nl.extPos;
-    const start = nl.start;
-    const list = nl.list;
-    const f = this.fext;
-    let energy = 0;
-    let vxx = 0,
-      vyy = 0,
-      vzz = 0,
-      vxy = 0,
-      vxz = 0,
-      vyz = 0;
-    for (let i = 0; i < n; i++) {
-      const xi = x[3 * i]!;
-      const yi = x[3 * i + 1]!;
-      const zi = x[3 * i + 2]!;
-      let fxi = 0,
-        fyi = 0,
-        fzi = 0;
-      const end = start[i + 1]!;
-      for (let q = start[i]!; q < end; q++) {
-        const j3 = 3 * list[q]!;
-        const dx = xi - x[j3]!;
-        const dy = yi - x[j3 + 1]!;
-        const dz = zi - x[j3 + 2]!;
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutsq) continue;
-        const r2inv = 1 / rsq;
-        const r6inv = r2inv * r2inv * r2inv;
-        const fpair = r6inv * (lj1 * r6inv - lj2) * r2inv;
-        const fx = dx * fpair;
-        const fy = dy * fpair;
-        const fz = dz * fpair;
-        fxi += fx;
-        fyi += fy;
-        fzi += fz;
-        f[j3] = f[j3]! - fx;
-        f[j3 + 1] = f[j3 + 1]! - fy;
-        f[j3 + 2] = f[j3 + 2]! - fz;
-        if (eflag) energy += r6inv * (lj3 * r6inv - lj4) - offset;
-        if (vflag) {
-          vxx += dx * fx;
-          vyy += dy * fy;
-          vzz += dz * fz;
-          vxy += dx * fy;
-          vxz += dx * fz;
-          vyz += dy * fz;
-        }
-      }
-      f[3 * i] = f[3 * i]! + fxi;
-      f[3 * i + 1] = f[3 * i + 1]! + fyi;
-      f[3 * i + 2] = f[3 * i + 2]! + fzi;
-    }
-    virial[0] = vxx;
-    virial[1] = vyy;
-    virial[2] = vzz;
-    virial[3] = vxy;
-    virial[4] = vxz;
-    virial[5] = vyz;
-    return eflag ? energy : 0;
+    const acc = this.acc;
+    const geometry = { x: nl.extPos, types: NO_TYPES, start: nl.start, list: nl.list };
+    ljPairForces(this.kernelParams(), geometry, 0, nl.nLocal, this.fext, eflag, vflag, acc, 0);
+    virial.set(acc.subarray(1, 7));
+    return eflag ? acc[0]! : 0;
+  }
+
+  kernelParams(): LjKernelParams {
+    const { nt, lj1, lj2, lj3, lj4, offset, cutsq } = this;
+    return { kind: "lj", nt, lj1, lj2, lj3, lj4, offset, cutsq };
   }
 }
+
+const NO_TYPES = new Int32Array(0);
 
 export function addHalfVirial(
   v: Float64Array,

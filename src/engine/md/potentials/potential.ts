@@ -4,6 +4,7 @@
  */
 import type { AtomSystem } from "../core/system";
 import type { NeighborList } from "../neighbor/neighbor-list";
+import type { KernelParams } from "../parallel/pair-kernels";
 
 export interface ComputeFlags {
   /** Total potential energy. */
@@ -30,6 +31,10 @@ export interface ForceField {
   compute(system: AtomSystem, neighbors: NeighborList, flags: ComputeFlags, out: ForceResult): void;
   /** Bytes held in scratch arrays (for memory accounting). */
   memoryBytes(): number;
+  /** Coefficient tables of the pair kernels, for force fields that can run on worker threads. */
+  kernelParams?(): KernelParams;
+  /** Release threads or other resources; the force field is unusable afterwards. */
+  dispose?(): Promise<void>;
 }
 
 export interface Potential {

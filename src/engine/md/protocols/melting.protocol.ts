@@ -45,6 +45,8 @@ export interface MeltingOptions extends RunControl {
   /** Per-atom Lindemann index above which an atom counts as liquid-like. */
   readonly lindemannThreshold?: number;
   readonly maxAttempts?: number;
+  /** Force threads for the coexistence run (default 1); see SimulationOptions.threads. */
+  readonly threads?: number;
 }
 
 export interface MeltingResult {
@@ -141,97 +143,111 @@ function coexistenceAttempt(
   };
   const repeat = spec.repeat ?? [6, 6, 16];
   const system = crystalFromSpec({ structure, repeat }, potential);
-  const sim = new Simulation(system, potential, { skin: 1.0 });
-  const n = system.n;
-  const nn = nearestNeighbourDistance(system);
+  const sim = new Simulation(system, potential, { skin: 1.0, threads: options.threads });
+  try {
+    const n = system.n;
+    const nn = nearestNeighbourDistance(system);
 
-  // 1. Solid at T0, P = 0.
-  sim.initVelocities(T0, rng.nextSeed());
-  const baro = new BerendsenBarostat(0, 1.0, 1e-6, "aniso");
-  let md = new VelocityVerlet(sim, { dt, thermostat: new LangevinThermostat(T0, 0.1, rng.nextSeed()), barostat: baro });
-  for (let s = 0; s < eqSteps; s++) {
-    md.step();
-    tick(sim, "equilibrate solid", s);
-  }
-
-  // 2. Melt the lower half with the upper half frozen, then cool it back to T0.
-  const liquid = new Uint8Array(n);
-  const frozen = new Uint8Array(n);
-  const frac = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    system.box.toFractional(system.positions[3 * i]!, system.positions[3 * i + 1]!, system.positions[3 * i + 2]!, frac);
-    const c = frac[2]! - Math.floor(frac[2]!);
-    if (c < 0.5) liquid[i] = 1;
-    else frozen[i] = 1;
-  }
-  const savedV = Float64Array.from(system.velocities);
-  sim.frozen = frozen;
-  for (let i = 0; i < n; i++)
-    if (frozen[i]) system.velocities[3 * i] = system.velocities[3 * i + 1] = system.velocities[3 * i + 2] = 0;
-  const hot = new LangevinThermostat(T0 * (options.meltFactor ?? 2), 0.05, rng.nextSeed(), liquid);
-  md = new VelocityVerlet(sim, {
-    dt,
-    thermostat: hot,
-    barostat: new BerendsenBarostat(0, 0.5, 1e-6, "aniso", [false, false, true]),
-  });
-  for (let s = 0; s < meltSteps; s++) {
-    md.step();
-    tick(sim, "melt half", s);
-  }
-  hot.temperatureK = T0;
-  for (let s = 0; s < meltSteps; s++) {
-    md.step();
-    tick(sim, "cool liquid", s);
-  }
-  sim.frozen = null;
-  for (let i = 0; i < n; i++) {
-    if (frozen[i]) for (let d = 0; d < 3; d++) system.velocities[3 * i + d] = savedV[3 * i + d]!;
-  }
-  sim.zeroMomentum();
-
-  // 3. NPH coexistence.
-  md = new VelocityVerlet(sim, { dt, barostat: new BerendsenBarostat(0, 2.0, 1e-6, "aniso") });
-  const temps: number[] = [];
-  const pressures: number[] = [];
-  const lindemann = new LindemannTracker(n, nn);
-  for (let s = 0; s < coexSteps; s++) {
-    md.step();
-    tick(sim, "coexistence (NPH)", s);
-    if (s >= coexSteps / 2 && s % 10 === 0) {
-      temps.push(sim.temperature());
-      pressures.push(sim.pressure());
-    }
-    if (s >= (3 * coexSteps) / 4 && s % 20 === 0) lindemann.add(system);
-  }
-  const per = lindemann.perAtom();
-  let solid = 0;
-  for (let i = 0; i < n; i++) if (per[i]! < threshold) solid++;
-  const solidFraction = solid / n;
-  const blocks = blockMeans(temps, 5);
-  return {
-    method: "solid-liquid coexistence",
-    meltingTemperatureK: mean(temps),
-    uncertaintyK: standardError(blocks),
-    coexistence: solidFraction > 0.05 && solidFraction < 0.95,
-    solidFraction,
-    pressureBar: mean(pressures),
-    atoms: n,
-    temperatureSeriesK: blocks,
-    guessesK: [...guesses],
-    provenance: provenance("melting-coexistence", potential, {
-      ...spec,
-      structure: spec.structure ? "given" : undefined,
-      repeat,
-      temperatureGuessK: T0,
+    // 1. Solid at T0, P = 0.
+    sim.initVelocities(T0, rng.nextSeed());
+    const baro = new BerendsenBarostat(0, 1.0, 1e-6, "aniso");
+    let md = new VelocityVerlet(sim, {
       dt,
-      equilibrationSteps: eqSteps,
-      meltSteps,
-      coexistenceSteps: coexSteps,
-      meltFactor: options.meltFactor ?? 2,
-      lindemannThreshold: threshold,
-      seed: options.seed,
-    }),
-  };
+      thermostat: new LangevinThermostat(T0, 0.1, rng.nextSeed()),
+      barostat: baro,
+    });
+    for (let s = 0; s < eqSteps; s++) {
+      md.step();
+      tick(sim, "equilibrate solid", s);
+    }
+
+    // 2. Melt the lower half with the upper half frozen, then cool it back to T0.
+    const liquid = new Uint8Array(n);
+    const frozen = new Uint8Array(n);
+    const frac = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      system.box.toFractional(
+        system.positions[3 * i]!,
+        system.positions[3 * i + 1]!,
+        system.positions[3 * i + 2]!,
+        frac,
+      );
+      const c = frac[2]! - Math.floor(frac[2]!);
+      if (c < 0.5) liquid[i] = 1;
+      else frozen[i] = 1;
+    }
+    const savedV = Float64Array.from(system.velocities);
+    sim.frozen = frozen;
+    for (let i = 0; i < n; i++)
+      if (frozen[i]) system.velocities[3 * i] = system.velocities[3 * i + 1] = system.velocities[3 * i + 2] = 0;
+    const hot = new LangevinThermostat(T0 * (options.meltFactor ?? 2), 0.05, rng.nextSeed(), liquid);
+    md = new VelocityVerlet(sim, {
+      dt,
+      thermostat: hot,
+      barostat: new BerendsenBarostat(0, 0.5, 1e-6, "aniso", [false, false, true]),
+    });
+    for (let s = 0; s < meltSteps; s++) {
+      md.step();
+      tick(sim, "melt half", s);
+    }
+    hot.temperatureK = T0;
+    for (let s = 0; s < meltSteps; s++) {
+      md.step();
+      tick(sim, "cool liquid", s);
+    }
+    sim.frozen = null;
+    for (let i = 0; i < n; i++) {
+      if (frozen[i]) for (let d = 0; d < 3; d++) system.velocities[3 * i + d] = savedV[3 * i + d]!;
+    }
+    sim.zeroMomentum();
+
+    // 3. NPH coexistence.
+    md = new VelocityVerlet(sim, { dt, barostat: new BerendsenBarostat(0, 2.0, 1e-6, "aniso") });
+    const temps: number[] = [];
+    const pressures: number[] = [];
+    const lindemann = new LindemannTracker(n, nn);
+    for (let s = 0; s < coexSteps; s++) {
+      md.step();
+      tick(sim, "coexistence (NPH)", s);
+      if (s >= coexSteps / 2 && s % 10 === 0) {
+        temps.push(sim.temperature());
+        pressures.push(sim.pressure());
+      }
+      if (s >= (3 * coexSteps) / 4 && s % 20 === 0) lindemann.add(system);
+    }
+    const per = lindemann.perAtom();
+    let solid = 0;
+    for (let i = 0; i < n; i++) if (per[i]! < threshold) solid++;
+    const solidFraction = solid / n;
+    const blocks = blockMeans(temps, 5);
+    return {
+      method: "solid-liquid coexistence",
+      meltingTemperatureK: mean(temps),
+      uncertaintyK: standardError(blocks),
+      coexistence: solidFraction > 0.05 && solidFraction < 0.95,
+      solidFraction,
+      pressureBar: mean(pressures),
+      atoms: n,
+      temperatureSeriesK: blocks,
+      guessesK: [...guesses],
+      provenance: provenance("melting-coexistence", potential, {
+        ...spec,
+        structure: spec.structure ? "given" : undefined,
+        repeat,
+        temperatureGuessK: T0,
+        dt,
+        equilibrationSteps: eqSteps,
+        meltSteps,
+        coexistenceSteps: coexSteps,
+        meltFactor: options.meltFactor ?? 2,
+        lindemannThreshold: threshold,
+        seed: options.seed,
+      }),
+    };
+  } finally {
+    // Worker threads, if any; nothing to await in this synchronous protocol.
+    void sim.dispose();
+  }
 }
 
 /** Shortest interatomic distance in the (perfect) crystal, Å. */

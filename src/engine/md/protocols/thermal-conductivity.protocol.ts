@@ -34,6 +34,8 @@ export interface GreenKuboOptions extends RunControl {
   readonly correlationTimePs?: number;
   readonly runs?: number;
   readonly seed: number;
+  /** Force threads per run (default 1); see SimulationOptions.threads. */
+  readonly threads?: number;
 }
 
 export interface ThermalConductivityResult {
@@ -87,55 +89,60 @@ export function thermalConductivityGreenKubo(
   let done = 0;
   for (let run = 0; run < runs; run++) {
     const system = crystalFromSpec({ structure, repeat: spec.repeat ?? [6, 6, 6] }, potential);
-    const sim = new Simulation(system, potential, { skin: 1.0 });
-    sim.initVelocities(T, seeds.nextSeed());
-    const nvt = new VelocityVerlet(sim, { dt, thermostat: new LangevinThermostat(T, 0.1, seeds.nextSeed()) });
-    for (let s = 0; s < eq; s++) {
-      if (s % 500 === 0) {
-        throwIfAborted(options.signal);
-        options.onProgress?.({
-          stage: `equilibrate ${run + 1}/${runs}`,
-          fraction: done / totalSteps,
-          step: s,
-          temperatureK: sim.temperature(),
-        });
+    const sim = new Simulation(system, potential, { skin: 1.0, threads: options.threads });
+    try {
+      sim.initVelocities(T, seeds.nextSeed());
+      const nvt = new VelocityVerlet(sim, { dt, thermostat: new LangevinThermostat(T, 0.1, seeds.nextSeed()) });
+      for (let s = 0; s < eq; s++) {
+        if (s % 500 === 0) {
+          throwIfAborted(options.signal);
+          options.onProgress?.({
+            stage: `equilibrate ${run + 1}/${runs}`,
+            fraction: done / totalSteps,
+            step: s,
+            temperatureK: sim.temperature(),
+          });
+        }
+        nvt.step();
+        done++;
       }
-      nvt.step();
-      done++;
+      const nve = new VelocityVerlet(sim, { dt });
+      const flux: number[] = [];
+      const tSamples: number[] = [];
+      const j = new Float64Array(3);
+      for (let s = 0; s < prod; s++) {
+        if (s % 500 === 0) {
+          throwIfAborted(options.signal);
+          options.onProgress?.({
+            stage: `production ${run + 1}/${runs}`,
+            fraction: done / totalSteps,
+            step: s,
+            temperatureK: sim.temperature(),
+          });
+        }
+        nve.step();
+        done++;
+        if (s % every === 0) {
+          heatFluxTimesVolume(sim, j);
+          flux.push(j[0]!, j[1]!, j[2]!);
+          tSamples.push(sim.temperature());
+        }
+      }
+      const tMean = mean(tSamples);
+      const { kappa, timePs } = integrateAutocorrelation(
+        flux,
+        lagMax,
+        dt * every,
+        system.box.volume,
+        tMean,
+        sim.units.boltz,
+      );
+      perRun.push(kappa[kappa.length - 1]!);
+      running = { timePs, kappa };
+    } finally {
+      // Worker threads, if any; nothing to await in this synchronous protocol.
+      void sim.dispose();
     }
-    const nve = new VelocityVerlet(sim, { dt });
-    const flux: number[] = [];
-    const tSamples: number[] = [];
-    const j = new Float64Array(3);
-    for (let s = 0; s < prod; s++) {
-      if (s % 500 === 0) {
-        throwIfAborted(options.signal);
-        options.onProgress?.({
-          stage: `production ${run + 1}/${runs}`,
-          fraction: done / totalSteps,
-          step: s,
-          temperatureK: sim.temperature(),
-        });
-      }
-      nve.step();
-      done++;
-      if (s % every === 0) {
-        heatFluxTimesVolume(sim, j);
-        flux.push(j[0]!, j[1]!, j[2]!);
-        tSamples.push(sim.temperature());
-      }
-    }
-    const tMean = mean(tSamples);
-    const { kappa, timePs } = integrateAutocorrelation(
-      flux,
-      lagMax,
-      dt * every,
-      system.box.volume,
-      tMean,
-      sim.units.boltz,
-    );
-    perRun.push(kappa[kappa.length - 1]!);
-    running = { timePs, kappa };
   }
   return {
     method: "green-kubo",
