@@ -4,6 +4,7 @@ import { Composition } from "../engine/chem/composition";
 import { FeaturizationError } from "../engine/descriptors/descriptor-set";
 import { MagpieFeaturizer } from "../engine/descriptors/magpie.featurizer";
 import { type FailedRow, featurizeRows, parseFormulaCsv } from "../engine/ml/formula-dataset";
+import { recommendedBags } from "../engine/ml/gbdt.model";
 import { isModelKind, MODELS } from "../engine/ml/index";
 import { errorByClass, materialClass } from "../engine/ml/material-class";
 import { classificationMetrics, regressionMetrics } from "../engine/ml/metrics";
@@ -116,7 +117,7 @@ export function registerMlCommands(program: Command): void {
     .option("--task <task>", "regression | classification | auto (binary 0/1 targets → classification)", "auto")
     .option("--stability-threshold <eV>", "classify stability: target (energy above hull, eV/atom) below this → 1")
     .option("--seed <n>", "random seed", "1")
-    .option("--bags <n>", "gbdt: bootstrap bags for the uncertainty", "4")
+    .option("--bags <n>", "gbdt: bags (cross-validation folds) for accuracy and the uncertainty; auto = 5, or 1 above 50k rows", "auto")
     .option("--epochs <n>", "mlp/fusion: maximum epochs")
     .option("--json", "print the summary as one JSON object")
     .action((opts: TrainOptions) =>
@@ -132,7 +133,11 @@ export function registerMlCommands(program: Command): void {
         else if (opts.task === "regression" || opts.task === "classification") task = opts.task;
         else throw new MlCommandError(`--task must be regression, classification or auto, got "${opts.task}"`);
         const params: Record<string, unknown> = { seed: num(opts.seed, "seed") ?? 1 };
-        if (opts.model === "gbdt") params["bags"] = num(opts.bags, "bags") ?? 4;
+        if (opts.model === "gbdt") {
+          const bags = opts.bags === undefined || opts.bags === "auto" ? recommendedBags(train.x.rows) : num(opts.bags, "bags");
+          if (bags === undefined || !Number.isInteger(bags) || bags < 1) throw new MlCommandError(`--bags must be a positive integer or auto, got "${opts.bags}"`);
+          params["bags"] = bags;
+        }
         const epochs = num(opts.epochs, "epochs");
         if (epochs !== undefined) params["epochs"] = epochs;
         const trained = await trainModel(featurizer.info, {

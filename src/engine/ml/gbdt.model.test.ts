@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type FeatureMatrix, matrixFromRows } from "./feature-matrix";
-import { GbdtModel, type GbdtState } from "./gbdt.model";
+import { GbdtModel, type GbdtState, recommendedBags } from "./gbdt.model";
 import { regressionMetrics } from "./metrics";
 import { createRng } from "./random";
 
@@ -62,5 +62,35 @@ describe("GBDT on a known nonlinear function", () => {
     expect(a.predict(test.x).mean).toEqual(b.predict(test.x).mean);
     const std = a.predict(test.x).std;
     expect(Array.from(std).every((s) => s > 0)).toBe(true);
+  });
+});
+
+describe("GBDT fold bagging and the default recipe", () => {
+  it("averages fold bags into a lower error than one booster on noisy data", () => {
+    const noisy = (n: number, seed: number) => {
+      const rng = createRng(seed);
+      const { x, y } = synthetic(n, seed + 100);
+      return { x, y: Float64Array.from(y, (v) => v + 0.5 * (rng() + rng() + rng() - 1.5)) };
+    };
+    const train = noisy(800, 21);
+    const test = synthetic(400, 22);
+    const params = { targetTransform: "none", learningRate: 0.2, maxRounds: 150, colSample: 1 } as const;
+    const single = new GbdtModel("regression", { ...params, bags: 1 });
+    const folds = new GbdtModel("regression", { ...params, bags: 5, bagging: "folds" });
+    single.fitSync(train);
+    folds.fitSync(train);
+    const maeSingle = regressionMetrics(test.y, single.predict(test.x).mean).mae;
+    const maeFolds = regressionMetrics(test.y, folds.predict(test.x).mean).mae;
+    expect(maeFolds).toBeLessThan(maeSingle);
+  });
+
+  it("says why fold bagging cannot run on fewer rows than bags", () => {
+    const { x, y } = synthetic(3, 30);
+    expect(() => new GbdtModel("regression", { bags: 5, bagging: "folds" }).fitSync({ x, y })).toThrow(/3 rows, 5 bags/);
+  });
+
+  it("uses five fold bags on small tables and one booster on large ones", () => {
+    expect(recommendedBags(3428)).toBe(5);
+    expect(recommendedBags(239_000)).toBe(1);
   });
 });

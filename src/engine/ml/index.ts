@@ -8,6 +8,8 @@ export * from "./model";
 export * from "./feature-matrix";
 export * from "./metrics";
 export * from "./gbdt.model";
+export * from "./gbdt-forest";
+export * from "./target-transform";
 export * from "./formula-dataset";
 export * from "./mlp.model";
 export * from "./fusion.model";
