@@ -120,10 +120,11 @@ export function dimensionOfUnit(unit: string): Dimension | undefined {
 function lookUp(unit: string, expected: Dimension | undefined): UnitDef {
   const name = normaliseUnitName(unit);
   const def = name === undefined ? undefined : UNITS[name];
-  const hint = expected ? `; expected one of: ${unitsOf(expected).join(", ")}` : "";
-  if (!def) throw new InvalidInputError(`unknown unit "${unit}"${hint}`);
+  // Built only for the error: conversions run once per stored value.
+  const hint = () => (expected ? `; expected one of: ${unitsOf(expected).join(", ")}` : "");
+  if (!def) throw new InvalidInputError(`unknown unit "${unit}"${hint()}`);
   if (expected && def.dimension !== expected) {
-    throw new InvalidInputError(`unit "${unit}" measures ${def.dimension}, not ${expected}${hint}`);
+    throw new InvalidInputError(`unit "${unit}" measures ${def.dimension}, not ${expected}${hint()}`);
   }
   return def;
 }

@@ -26,6 +26,11 @@ export function createAdapter(name: AdapterName, options: AdapterOptions = {}): 
   return ADAPTERS[name](options);
 }
 
+/**
+ * Local structure files (`matgraph ingest file`). Not in ADAPTERS: the GraphQL mutation
+ * accepts those names too, and no request should make the server read its own files.
+ */
+export { StructureFilesAdapter } from "./adapters/structure-files.adapter";
 export type { AdapterOptions } from "./adapter-options";
 export type { Cursor, SourceAdapter, SourcePage } from "./source-adapter";
 export { runIngest, type IngestOptions, type IngestProgress, type IngestSummary } from "./ingest.pipeline";

@@ -9,16 +9,18 @@ import type { Cursor, SourceAdapter, SourcePage } from "./source-adapter";
 
 /**
  * The one pipeline every source goes through: stream pages from the adapter (the next
- * page is fetched while the current one is written), normalise each record (a record
+ * page is fetched while the current one is normalised), normalise each record (a record
  * that fails is skipped and reported by its id), upsert in batches of `batchSize`
- * in one transaction each, and after each batch store the run's counts and its
- * checkpoint (the cursor after the last page written) in the same transaction.
+ * in one transaction each (a batch is written while the next one is read), and after
+ * each batch store the run's counts and its checkpoint (the cursor after the last page
+ * written) in the same transaction.
  * `resume` continues the newest unfinished run of the same target from its checkpoint;
  * records written twice around a crash are upserts and change nothing.
  *
  * A complete, unlimited run of a full listing also records every id it saw; ids of
  * the source (within the adapter's scope) that it did not see are marked withdrawn,
- * never deleted. Memory holds at most two pages and one batch.
+ * never deleted. Memory holds at most two pages, the batch being filled and the batch
+ * being written.
  */
 export interface IngestOptions {
   /** Stop after this many records (counting skipped ones); a limited run withdraws nothing. */
@@ -49,6 +51,14 @@ export interface IngestSummary extends RunCounts {
 }
 
 const DEFAULT_BATCH = 2000;
+
+/** The run's read position when a batch was cut: what its checkpoint stands for. */
+interface CutCounts {
+  readonly fetched: number;
+  readonly skipped: number;
+  /** Length of the skipped-records list at the cut. */
+  readonly skippedListed: number;
+}
 
 export async function runIngest(
   dataSource: DataSource,
@@ -82,10 +92,16 @@ export async function runIngest(
   let batch: CanonicalEntry[] = [];
   let withdrawn = 0;
 
-  const flush = async (checkpoint: Cursor | null | undefined) => {
-    const pending = batch;
-    batch = [];
+  // Writes overlap reading: while one batch is written, the next pages are fetched and
+  // normalised. At most one batch is being written and one filled, so memory stays flat.
+  let writing: Promise<void> = Promise.resolve();
+  const cutNow = (): CutCounts => ({ fetched: counts.fetched, skipped: counts.skipped, skippedListed: skipped.length });
+  let committed = cutNow();
+  const write = async (pending: CanonicalEntry[], checkpoint: Cursor | null | undefined, cut: CutCounts) => {
     await dataSource.transaction(async (manager) => {
+      // A batch lost to a server crash after commit is written again on resume (from the
+      // checkpoint stored with it), so the commit need not wait for the WAL flush.
+      await manager.query(`SET LOCAL synchronous_commit = off`);
       if (pending.length > 0) {
         const summary = await writeEntries(manager, pending, { runId, replaceProperties: true });
         counts.inserted += summary.inserted;
@@ -98,9 +114,26 @@ export async function runIngest(
           ]);
         }
       }
-      await recorder.progress(counts, checkpoint ?? undefined, skipped, manager);
+      // Counts as of the batch's cut: records read after it are not behind this checkpoint yet.
+      const stored = { ...counts, fetched: cut.fetched, skipped: cut.skipped };
+      await recorder.progress(stored, checkpoint ?? undefined, skipped.slice(0, cut.skippedListed), manager);
     });
-    options.onProgress?.({ runId, ...counts, ...(total !== undefined ? { total } : {}) });
+    committed = cut;
+    options.onProgress?.({
+      runId,
+      ...counts,
+      fetched: cut.fetched,
+      skipped: cut.skipped,
+      ...(total !== undefined ? { total } : {}),
+    });
+  };
+  /** Starts writing the filled batch once the previous write is done; returns without waiting for it. */
+  const flush = async (checkpoint: Cursor | null | undefined) => {
+    await writing;
+    const pending = batch;
+    batch = [];
+    writing = write(pending, checkpoint, cutNow());
+    writing.catch(() => undefined); // awaited by the next flush or at the end; this only keeps it from counting as unhandled
   };
 
   const fromCursor = (resumed?.checkpoint ?? null) as Cursor | null;
@@ -114,6 +147,7 @@ export async function runIngest(
       const result = await pending;
       if (result.done) {
         await flush(null);
+        await writing;
         completed = true;
         break;
       }
@@ -148,6 +182,7 @@ export async function runIngest(
       }
       if (limited || page.next === null) {
         await flush(page.next);
+        await writing;
         completed = !limited;
         break;
       }
@@ -156,9 +191,18 @@ export async function runIngest(
     if (completed && trackSeen) withdrawn = await markWithdrawn(dataSource, adapter, runId, lastPage);
     await recorder.finish("succeeded", counts, skipped, undefined, withdrawn);
   } catch (error) {
+    await writing.catch(() => undefined); // a write still in flight ends before the run is marked
     const status: IngestRunStatus =
       error instanceof IngestAbortedError || options.signal?.aborted ? "cancelled" : "failed";
-    await recorder.finish(status, counts, skipped, error).catch(() => undefined);
+    // The run's row keeps the counts behind its checkpoint, so that a resume counts each record once.
+    await recorder
+      .finish(
+        status,
+        { ...counts, fetched: committed.fetched, skipped: committed.skipped },
+        skipped.slice(0, committed.skippedListed),
+        error,
+      )
+      .catch(() => undefined);
     throw error;
   } finally {
     await iterator.return?.(undefined)?.catch(() => undefined);

@@ -70,9 +70,14 @@ export function optionalNumberList(record: RawRecord, field: string): number[] |
 }
 
 export function toNumber(value: unknown, what: string): number {
-  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
+  const n = numberOrNaN(value);
   if (!Number.isFinite(n)) throw new RecordError(`${what}: expected a number, got ${describe(value)}`);
   return n;
+}
+
+/** A number, or a number given as text; NaN for anything else. Hot loops call this and name the field only on failure. */
+function numberOrNaN(value: unknown): number {
+  return typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
 }
 
 /** A list of 3-vectors: JSON arrays, or (old AFLUX) "x,y,z;x,y,z". */
@@ -86,7 +91,11 @@ export function vectorList(value: unknown, what: string): number[][] {
   if (!rows) throw new RecordError(`${what}: expected a list of 3-vectors, got ${describe(value)}`);
   return rows.map((row, i) => {
     if (!Array.isArray(row) || row.length !== 3) throw new RecordError(`${what}[${i}]: expected 3 numbers`);
-    return row.map((x, k) => toNumber(x, `${what}[${i}][${k}]`));
+    const vector = [numberOrNaN(row[0]), numberOrNaN(row[1]), numberOrNaN(row[2])];
+    vector.forEach((x, k) => {
+      if (!Number.isFinite(x)) toNumber(row[k], `${what}[${i}][${k}]`); // throws, naming the element
+    });
+    return vector;
   });
 }
 
@@ -120,7 +129,14 @@ export function structureOf(
   if (species.length !== fracCoords.length) {
     throw new RecordError(`${what}: ${species.length} species for ${fracCoords.length} sites`);
   }
-  return { lattice, fracCoords, species: species.map((s, i) => elementSymbol(s, `${what} site ${i}`)) };
+  return {
+    lattice,
+    fracCoords,
+    // Symbols already clean skip elementSymbol, which builds the site's name for its error.
+    species: species.map((s, i) =>
+      typeof s === "string" && isElementSymbol(s) ? s : elementSymbol(s, `${what} site ${i}`),
+    ),
+  };
 }
 
 export function fractionalFromCartesian(lattice: [number[], number[], number[]], cartesian: number[][]): number[][] {
@@ -144,14 +160,27 @@ export function cellVolume(lattice: readonly (readonly number[])[]): number {
   );
 }
 
+/**
+ * Reduced formulas of formula texts already seen: parsing is pure, and a dataset repeats
+ * few compositions many times (bounded: emptied when full).
+ */
+const reducedFormulas = new Map<string, string>();
+const REDUCED_FORMULAS_KEPT = 50_000;
+
 /** The reduced formula of a formula text; an unknown element or bad syntax is a RecordError. */
 export function reducedFormula(text: string, what = "formula"): string {
+  const known = reducedFormulas.get(text);
+  if (known !== undefined) return known;
+  let reduced: string;
   try {
-    return Composition.parse(text).reducedFormula;
+    reduced = Composition.parse(text).reducedFormula;
   } catch (error) {
     if (error instanceof FormulaError) throw new RecordError(`${what} "${text}": ${error.message}`, { cause: error });
     throw error;
   }
+  if (reducedFormulas.size >= REDUCED_FORMULAS_KEPT) reducedFormulas.clear();
+  reducedFormulas.set(text, reduced);
+  return reduced;
 }
 
 export function formulaOfSpecies(species: readonly string[]): string {

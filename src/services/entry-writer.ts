@@ -1,6 +1,7 @@
 import type { EntityManager } from "typeorm";
 import { Composition } from "../engine/chem/composition";
-import type { CanonicalEntry, WriteSummary } from "./canonical-entry";
+import { InvalidInputError } from "../errors";
+import type { CanonicalEntry, CanonicalProperty, WriteSummary } from "./canonical-entry";
 import { assignPolymorphs } from "./polymorph-assign.service";
 
 export interface WriteOptions {
@@ -17,10 +18,12 @@ export interface WriteOptions {
 /**
  * Upserts a batch of canonical entries in a fixed number of statements (whatever
  * the batch size): materials, then polymorphs of the entries that carry a
- * structure, then entries, then properties, each one
- * `INSERT … SELECT FROM jsonb_to_recordset … ON CONFLICT`. Rows whose content did
- * not change are not touched, so a re-import writes nothing. A value that did
- * change is kept in property_history first, with the run that replaced it.
+ * structure, then entries, then properties. Each statement binds one typed array
+ * per column and `unnest()`s them (raw payloads travel as one JSON array), so the
+ * server parses every value once with its own type's input function instead of
+ * unpacking a JSON document per row. Rows whose content did not change are not
+ * touched, so a re-import writes nothing. A value that did change is kept in
+ * property_history first, with the run that replaced it.
  * Run it inside a transaction: a batch lands whole or not at all.
  */
 export async function writeEntries(
@@ -31,79 +34,129 @@ export async function writeEntries(
   const batch = lastOfEachId(records);
   if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
 
-  const materials = new Map<string, { formula: string; chemsys: string; nelements: number; anonymous: string }>();
-  const formulaOf: string[] = batch.map((entry) => {
-    const composition = Composition.parse(entry.formula);
-    const formula = composition.reducedFormula;
-    if (!materials.has(formula)) {
-      materials.set(formula, {
-        formula,
-        chemsys: composition.chemicalSystem,
-        nelements: composition.nelements,
-        anonymous: composition.anonymousFormula,
-      });
-    }
-    return formula;
-  });
-
-  await manager.query(
-    `INSERT INTO materials (formula, elements, nelements, chemsys, formula_anonymous)
-     SELECT t.formula, string_to_array(t.chemsys, '-'), t.nelements, t.chemsys, t.anonymous
-     FROM jsonb_to_recordset($1::jsonb) AS t(formula text, chemsys text, nelements int, anonymous text)
-     ORDER BY t.formula
-     ON CONFLICT (formula) DO NOTHING`,
-    [JSON.stringify([...materials.values()])],
-  );
-  const materialRows: Array<{ id: number; formula: string }> = await manager.query(
-    `SELECT id, formula FROM materials WHERE formula = ANY($1::text[])`,
-    [[...materials.keys()]],
-  );
-  const materialId = new Map(materialRows.map((r) => [r.formula, r.id]));
+  const materialOf = batch.map((entry) => materialOfFormula(entry.formula));
+  const materialId = await upsertMaterials(manager, materialOf);
+  const materialIdOf = materialOf.map((m) => materialId.get(m.formula) as number);
 
   const placed = await assignPolymorphs(
     manager,
     batch.map((e, i) => ({
-      materialId: materialId.get(formulaOf[i] as string) as number,
+      materialId: materialIdOf[i] as number,
       structure: e.structure,
       spacegroupNumber: e.spacegroupNumber,
       spacegroupSymbol: e.spacegroupSymbol,
     })),
   );
 
-  const entryRows = batch.map((e, i) => ({
-    source: e.source,
-    source_id: e.sourceId,
-    material_id: materialId.get(formulaOf[i] as string),
-    method: e.method ?? null,
-    functional: e.functional ?? null,
-    spacegroup_number: e.spacegroupNumber ?? null,
-    spacegroup_symbol: e.spacegroupSymbol ?? null,
-    lattice: e.structure ? e.structure.lattice.flat() : null,
-    frac_coords: e.structure ? e.structure.fracCoords.flat() : null,
-    species: e.structure ? e.structure.species : null,
-    nsites: e.structure ? e.structure.species.length : null,
-    volume: e.volumeAngstrom3 ?? null,
-    density: e.densityGPerCm3 ?? null,
-    raw: e.raw ?? null,
-    source_url: e.sourceUrl ?? null,
-    release: e.release ?? null,
-    fetched_at: (e.fetchedAt ?? new Date()).toISOString(),
-    polymorph_id: placed[i]?.polymorphId ?? null,
-    structure_fingerprint: placed[i]?.fingerprint ?? null,
-  }));
+  const { entryIds, insertedIds, updatedIds } = await upsertEntries(manager, batch, materialIdOf, placed);
 
-  const changedEntries: Array<{ id: number; inserted: boolean }> = await manager.query(
+  const runId = options.runId ?? null;
+  const fresh = new PropertyColumns();
+  const existing = new PropertyColumns();
+  const existingIds: number[] = [];
+  batch.forEach((e, i) => {
+    const id = entryIds[i] as number;
+    const isNew = insertedIds.has(id);
+    if (!isNew) existingIds.push(id);
+    for (const p of e.properties) (isNew ? fresh : existing).push(id, materialIdOf[i] as number, e.source, p);
+  });
+
+  // Properties of entries inserted just now can have no earlier values: a plain insert, no history step.
+  if (fresh.length > 0) await insertFreshProperties(manager, fresh);
+  if (existing.length > 0) {
+    for (const id of await upsertExistingProperties(manager, existing, runId)) updatedIds.add(id);
+  }
+  if (options.replaceProperties && existingIds.length > 0) {
+    for (const id of await removeVanishedProperties(manager, existingIds, existing, runId)) updatedIds.add(id);
+  }
+
+  const inserted = insertedIds.size;
+  const updated = updatedIds.size;
+  return { inserted, updated, unchanged: records.length - inserted - updated };
+}
+
+/** Inserts the batch's new materials (in formula order, so concurrent writers lock alike) and returns every id. */
+async function upsertMaterials(
+  manager: EntityManager,
+  materials: readonly MaterialIdentity[],
+): Promise<Map<string, number>> {
+  const distinct = [...new Map(materials.map((m) => [m.formula, m])).values()].sort((a, b) =>
+    a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0,
+  );
+  const formulas = distinct.map((m) => m.formula);
+  await manager.query(
+    `INSERT INTO materials (formula, elements, nelements, chemsys, formula_anonymous)
+     SELECT t.formula, string_to_array(t.chemsys, '-'), t.nelements, t.chemsys, t.anonymous
+     FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[]) AS t(formula, chemsys, nelements, anonymous)
+     ON CONFLICT (formula) DO NOTHING`,
+    [formulas, distinct.map((m) => m.chemsys), distinct.map((m) => m.nelements), distinct.map((m) => m.anonymous)],
+  );
+  // A second statement sees rows a concurrent writer committed while the insert above skipped them.
+  const rows: Array<{ id: number; formula: string }> = await manager.query(
+    `SELECT id, formula FROM materials WHERE formula = ANY($1::text[])`,
+    [formulas],
+  );
+  return new Map(rows.map((r) => [r.formula, r.id]));
+}
+
+interface UpsertedEntries {
+  /** The id of each batch entry, in batch order. */
+  readonly entryIds: number[];
+  readonly insertedIds: Set<number>;
+  readonly updatedIds: Set<number>;
+}
+
+async function upsertEntries(
+  manager: EntityManager,
+  batch: readonly CanonicalEntry[],
+  materialIdOf: readonly number[],
+  placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
+): Promise<UpsertedEntries> {
+  const now = new Date().toISOString();
+  // Structures travel as one flat number array per batch; each row slices out its own part.
+  const lattices = new NumberList();
+  const coords = new NumberList();
+  const latticeFrom: Array<number | null> = [];
+  const latticeTo: Array<number | null> = [];
+  const coordsFrom: Array<number | null> = [];
+  const coordsTo: Array<number | null> = [];
+  const species: Array<string | null> = [];
+  for (const e of batch) {
+    const s = e.structure;
+    if (!s) {
+      latticeFrom.push(null);
+      latticeTo.push(null);
+      coordsFrom.push(null);
+      coordsTo.push(null);
+      species.push(null);
+      continue;
+    }
+    latticeFrom.push(lattices.length + 1);
+    for (const row of s.lattice) lattices.pushAll(row);
+    latticeTo.push(lattices.length);
+    coordsFrom.push(coords.length + 1);
+    for (const f of s.fracCoords) coords.pushAll(f);
+    coordsTo.push(coords.length);
+    species.push(joinSpecies(s.species));
+  }
+  const col = <T>(f: (e: CanonicalEntry, i: number) => T): T[] => batch.map(f);
+  const changed: Array<{ id: number; source: string; source_id: string; inserted: boolean }> = await manager.query(
     `INSERT INTO entries (source, source_id, material_id, method, functional, spacegroup_number, spacegroup_symbol,
                           lattice, frac_coords, species, nsites, volume, density, raw, source_url, release, fetched_at,
                           polymorph_id, structure_fingerprint)
      SELECT t.source, t.source_id, t.material_id, t.method, t.functional, t.spacegroup_number, t.spacegroup_symbol,
-            t.lattice, t.frac_coords, t.species, t.nsites, t.volume, t.density, t.raw, t.source_url, t.release, t.fetched_at,
-            t.polymorph_id, t.structure_fingerprint
-     FROM jsonb_to_recordset($1::jsonb) AS t(
-       source text, source_id text, material_id int, method text, functional text, spacegroup_number smallint,
-       spacegroup_symbol text, lattice float8[], frac_coords float8[], species text[], nsites int, volume float8,
-       density float8, raw jsonb, source_url text, release text, fetched_at timestamptz, polymorph_id int,
-       structure_fingerprint text)
+            ($8::float8[])[t.lattice_from : t.lattice_to], ($9::float8[])[t.coords_from : t.coords_to],
+            string_to_array(t.species, chr(31)), t.nsites, t.volume, t.density, NULLIF(t.raw, 'null'::jsonb),
+            t.source_url, t.release, t.fetched_at, t.polymorph_id, t.structure_fingerprint
+     FROM ROWS FROM (
+       unnest($1::text[]), unnest($2::text[]), unnest($3::int[]), unnest($4::text[]), unnest($5::text[]),
+       unnest($6::smallint[]), unnest($7::text[]), unnest($10::int[]), unnest($11::int[]), unnest($12::int[]),
+       unnest($13::int[]), unnest($14::text[]), unnest($15::int[]), unnest($16::float8[]), unnest($17::float8[]),
+       jsonb_array_elements($18::jsonb), unnest($19::text[]), unnest($20::text[]), unnest($21::timestamptz[]),
+       unnest($22::int[]), unnest($23::text[])
+     ) AS t(source, source_id, material_id, method, functional, spacegroup_number, spacegroup_symbol, lattice_from,
+            lattice_to, coords_from, coords_to, species, nsites, volume, density, raw, source_url, release, fetched_at,
+            polymorph_id, structure_fingerprint)
      ON CONFLICT (source, source_id) DO UPDATE SET
        material_id = EXCLUDED.material_id, method = EXCLUDED.method, functional = EXCLUDED.functional,
        spacegroup_number = EXCLUDED.spacegroup_number, spacegroup_symbol = EXCLUDED.spacegroup_symbol,
@@ -121,107 +174,173 @@ export async function writeEntries(
             EXCLUDED.spacegroup_symbol, EXCLUDED.lattice, EXCLUDED.frac_coords, EXCLUDED.species, EXCLUDED.volume,
             EXCLUDED.density, EXCLUDED.raw, EXCLUDED.source_url, EXCLUDED.release, NULL::timestamptz,
             EXCLUDED.polymorph_id, EXCLUDED.structure_fingerprint)
-     RETURNING id, (xmax = 0) AS inserted`,
-    [JSON.stringify(entryRows)],
+     RETURNING id, source, source_id, (xmax = 0) AS inserted`,
+    [
+      textArray(col((e) => e.source)),
+      textArray(col((e) => e.sourceId)),
+      numberArray(materialIdOf),
+      textArray(col((e) => e.method ?? null)),
+      textArray(col((e) => e.functional ?? null)),
+      numberArray(col((e) => e.spacegroupNumber ?? null)),
+      textArray(col((e) => e.spacegroupSymbol ?? null)),
+      lattices.literal(),
+      coords.literal(),
+      numberArray(latticeFrom),
+      numberArray(latticeTo),
+      numberArray(coordsFrom),
+      numberArray(coordsTo),
+      textArray(species),
+      numberArray(col((e) => (e.structure ? e.structure.species.length : null))),
+      numberArray(col((e) => e.volumeAngstrom3 ?? null)),
+      numberArray(col((e) => e.densityGPerCm3 ?? null)),
+      JSON.stringify(col((e) => e.raw ?? null)),
+      textArray(col((e) => e.sourceUrl ?? null)),
+      textArray(col((e) => e.release ?? null)),
+      textArray(col((e) => (e.fetchedAt ? e.fetchedAt.toISOString() : now))),
+      numberArray(col((_, i) => placed[i]?.polymorphId ?? null)),
+      textArray(col((_, i) => placed[i]?.fingerprint ?? null)),
+    ],
   );
 
-  const idRows: Array<{ id: number; source: string; source_id: string }> = await manager.query(
-    `SELECT e.id, e.source, e.source_id FROM entries e
-     JOIN jsonb_to_recordset($1::jsonb) AS t(source text, source_id text)
-       ON e.source = t.source AND e.source_id = t.source_id`,
-    [JSON.stringify(batch.map((e) => ({ source: e.source, source_id: e.sourceId })))],
+  const key = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
+  const idOf = new Map<string, number>();
+  const insertedIds = new Set<number>();
+  const updatedIds = new Set<number>();
+  for (const r of changed) {
+    idOf.set(key(r.source, r.source_id), r.id);
+    (r.inserted ? insertedIds : updatedIds).add(r.id);
+  }
+  if (changed.length < batch.length) {
+    // Unchanged rows are not returned by the upsert: look up only those.
+    const missing = batch.filter((e) => !idOf.has(key(e.source, e.sourceId)));
+    const rows: Array<{ id: number; source: string; source_id: string }> = await manager.query(
+      `SELECT e.id, e.source, e.source_id
+       FROM entries e JOIN unnest($1::text[], $2::text[]) AS t(source, source_id)
+         ON e.source = t.source AND e.source_id = t.source_id`,
+      [textArray(missing.map((e) => e.source)), textArray(missing.map((e) => e.sourceId))],
+    );
+    for (const r of rows) idOf.set(key(r.source, r.source_id), r.id);
+  }
+  return { entryIds: batch.map((e) => idOf.get(key(e.source, e.sourceId)) as number), insertedIds, updatedIds };
+}
+
+/** Property rows as one array per column, ready to bind. */
+class PropertyColumns {
+  readonly entryId: number[] = [];
+  readonly materialId: number[] = [];
+  readonly source: string[] = [];
+  readonly key: string[] = [];
+  readonly value: Array<number | null> = [];
+  readonly valueArray: Array<string | null> = [];
+  readonly unit: string[] = [];
+  readonly sourceValue: Array<number | null> = [];
+  readonly sourceUnit: Array<string | null> = [];
+  readonly method: string[] = [];
+  readonly temperatureK: Array<number | null> = [];
+
+  get length(): number {
+    return this.entryId.length;
+  }
+
+  push(entryId: number, materialId: number, source: string, p: CanonicalProperty): void {
+    this.entryId.push(entryId);
+    this.materialId.push(materialId);
+    this.source.push(source);
+    this.key.push(p.key);
+    this.value.push(p.value ?? null);
+    this.valueArray.push(p.values ? `{${p.values.join(",")}}` : null);
+    this.unit.push(p.unit);
+    this.sourceValue.push(p.sourceValue ?? null);
+    this.sourceUnit.push(p.sourceUnit ?? null);
+    this.method.push(p.method ?? "");
+    this.temperatureK.push(p.temperatureK ?? null);
+  }
+
+  /** Bind parameters $1…$11 in the column order of PROPERTY_ROWS. */
+  params(): string[] {
+    return [
+      numberArray(this.entryId),
+      numberArray(this.materialId),
+      textArray(this.source),
+      textArray(this.key),
+      numberArray(this.value),
+      textArray(this.valueArray),
+      textArray(this.unit),
+      numberArray(this.sourceValue),
+      textArray(this.sourceUnit),
+      textArray(this.method),
+      numberArray(this.temperatureK),
+    ];
+  }
+}
+
+const PROPERTY_ROWS = `unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[],
+                              $8::float8[], $9::text[], $10::text[], $11::float8[])
+  AS t(entry_id, material_id, source, key, value, value_array, unit, source_value, source_unit, method, temperature_k)`;
+
+async function insertFreshProperties(manager: EntityManager, rows: PropertyColumns): Promise<void> {
+  await manager.query(
+    `INSERT INTO properties (entry_id, material_id, source, key, value, value_array, unit, source_value,
+                             source_unit, method, temperature_k)
+     SELECT t.entry_id, t.material_id, t.source, t.key, t.value, t.value_array::float8[], t.unit, t.source_value,
+            t.source_unit, t.method, t.temperature_k
+     FROM ${PROPERTY_ROWS}`,
+    rows.params(),
   );
-  const entryId = new Map(idRows.map((r) => [`${r.source}\u0000${r.source_id}`, r.id]));
+}
 
-  const propertyRows = batch.flatMap((e, i) =>
-    e.properties.map((p) => ({
-      entry_id: entryId.get(`${e.source}\u0000${e.sourceId}`),
-      material_id: materialId.get(formulaOf[i] as string),
-      source: e.source,
-      key: p.key,
-      value: p.value ?? null,
-      value_array: p.values ?? null,
-      unit: p.unit,
-      source_value: p.sourceValue ?? null,
-      source_unit: p.sourceUnit ?? null,
-      method: p.method ?? "",
-      temperature_k: p.temperatureK ?? null,
-    })),
+/** Upserts properties of entries that existed before this batch; returns the entries whose values changed. */
+async function upsertExistingProperties(
+  manager: EntityManager,
+  rows: PropertyColumns,
+  runId: number | null,
+): Promise<number[]> {
+  const changed: Array<{ entry_id: number }> = await manager.query(
+    `WITH t AS (
+       SELECT t.entry_id, t.material_id, t.source, t.key, t.value, t.value_array::float8[] AS value_array, t.unit,
+              t.source_value, t.source_unit, t.method, t.temperature_k
+       FROM ${PROPERTY_ROWS}
+     ), replaced AS (
+       INSERT INTO property_history (entry_id, source, key, method, temperature_k, value, value_array, unit,
+                                     source_value, source_unit, new_value, new_value_array, replaced_by_run_id)
+       SELECT p.entry_id, p.source, p.key, p.method, p.temperature_k, p.value, p.value_array, p.unit,
+              p.source_value, p.source_unit, t.value, t.value_array, $12::int
+       FROM t JOIN properties p
+         ON p.entry_id = t.entry_id AND p.key = t.key AND p.method = t.method
+        AND COALESCE(p.temperature_k, -1) = COALESCE(t.temperature_k, -1)
+       WHERE (p.value, p.value_array, p.unit, p.source_value, p.source_unit)
+             IS DISTINCT FROM (t.value, t.value_array, t.unit, t.source_value, t.source_unit)
+     )
+     INSERT INTO properties (entry_id, material_id, source, key, value, value_array, unit, source_value,
+                             source_unit, method, temperature_k)
+     SELECT t.entry_id, t.material_id, t.source, t.key, t.value, t.value_array, t.unit, t.source_value,
+            t.source_unit, t.method, t.temperature_k
+     FROM t
+     ON CONFLICT (entry_id, key, method, (COALESCE(temperature_k, -1))) DO UPDATE SET
+       value = EXCLUDED.value, value_array = EXCLUDED.value_array, unit = EXCLUDED.unit,
+       source_value = EXCLUDED.source_value, source_unit = EXCLUDED.source_unit,
+       material_id = EXCLUDED.material_id, updated_at = now()
+     WHERE (properties.value, properties.value_array, properties.unit, properties.source_value,
+            properties.source_unit, properties.material_id)
+       IS DISTINCT FROM
+           (EXCLUDED.value, EXCLUDED.value_array, EXCLUDED.unit, EXCLUDED.source_value,
+            EXCLUDED.source_unit, EXCLUDED.material_id)
+     RETURNING entry_id`,
+    [...rows.params(), runId],
   );
-  const insertedIds = new Set(changedEntries.filter((r) => r.inserted).map((r) => r.id));
-  // Entries inserted just now have no earlier values: their properties skip the history step.
-  const anyExisting = insertedIds.size < batch.length;
-  const runId = options.runId ?? null;
-  const changedProperties: Array<{ entry_id: number }> =
-    propertyRows.length === 0
-      ? []
-      : await manager.query(
-          `WITH t AS (
-             SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
-               entry_id int, material_id int, source text, key text, value float8, value_array float8[], unit text,
-               source_value float8, source_unit text, method text, temperature_k float8)
-           )${
-             anyExisting
-               ? `, replaced AS (
-             INSERT INTO property_history (entry_id, source, key, method, temperature_k, value, value_array, unit,
-                                           source_value, source_unit, new_value, new_value_array, replaced_by_run_id)
-             SELECT p.entry_id, p.source, p.key, p.method, p.temperature_k, p.value, p.value_array, p.unit,
-                    p.source_value, p.source_unit, t.value, t.value_array, $2::int
-             FROM t JOIN properties p
-               ON p.entry_id = t.entry_id AND p.key = t.key AND p.method = t.method
-              AND COALESCE(p.temperature_k, -1) = COALESCE(t.temperature_k, -1)
-             WHERE (p.value, p.value_array, p.unit, p.source_value, p.source_unit)
-                   IS DISTINCT FROM (t.value, t.value_array, t.unit, t.source_value, t.source_unit)
-           )`
-               : ""
-           }
-           INSERT INTO properties (entry_id, material_id, source, key, value, value_array, unit, source_value,
-                                   source_unit, method, temperature_k)
-           SELECT t.entry_id, t.material_id, t.source, t.key, t.value, t.value_array, t.unit, t.source_value,
-                  t.source_unit, t.method, t.temperature_k
-           FROM t
-           ON CONFLICT (entry_id, key, method, (COALESCE(temperature_k, -1))) DO UPDATE SET
-             value = EXCLUDED.value, value_array = EXCLUDED.value_array, unit = EXCLUDED.unit,
-             source_value = EXCLUDED.source_value, source_unit = EXCLUDED.source_unit,
-             material_id = EXCLUDED.material_id, updated_at = now()
-           WHERE (properties.value, properties.value_array, properties.unit, properties.source_value,
-                  properties.source_unit, properties.material_id)
-             IS DISTINCT FROM
-                 (EXCLUDED.value, EXCLUDED.value_array, EXCLUDED.unit, EXCLUDED.source_value,
-                  EXCLUDED.source_unit, EXCLUDED.material_id)
-           RETURNING entry_id`,
-          anyExisting ? [JSON.stringify(propertyRows), runId] : [JSON.stringify(propertyRows)],
-        );
-
-  const removedProperties: Array<{ entry_id: number }> =
-    options.replaceProperties && anyExisting
-      ? await removeVanishedProperties(
-          manager,
-          idRows.map((r) => r.id).filter((id) => !insertedIds.has(id)),
-          propertyRows,
-          runId,
-        )
-      : [];
-
-  const updatedIds = new Set(changedEntries.filter((r) => !r.inserted).map((r) => r.id));
-  for (const p of changedProperties) if (!insertedIds.has(p.entry_id)) updatedIds.add(p.entry_id);
-  for (const p of removedProperties) updatedIds.add(p.entry_id);
-  const inserted = insertedIds.size;
-  const updated = updatedIds.size;
-  return { inserted, updated, unchanged: records.length - inserted - updated };
+  return changed.map((r) => r.entry_id);
 }
 
 /** Properties of existing entries that the new batch no longer carries: deleted, and kept in property_history. */
 async function removeVanishedProperties(
   manager: EntityManager,
   entryIds: readonly number[],
-  incoming: ReadonlyArray<{ entry_id: number | undefined; key: string; method: string; temperature_k: number | null }>,
+  incoming: PropertyColumns,
   runId: number | null,
-): Promise<Array<{ entry_id: number }>> {
-  if (entryIds.length === 0) return [];
-  return manager.query(
+): Promise<number[]> {
+  const gone: Array<{ entry_id: number }> = await manager.query(
     `WITH t AS (
-       SELECT * FROM jsonb_to_recordset($2::jsonb) AS t(entry_id int, key text, method text, temperature_k float8)
+       SELECT * FROM unnest($2::int[], $3::text[], $4::text[], $5::float8[]) AS t(entry_id, key, method, temperature_k)
      ), gone AS (
        DELETE FROM properties p
        WHERE p.entry_id = ANY($1::int[])
@@ -232,17 +351,98 @@ async function removeVanishedProperties(
      INSERT INTO property_history (entry_id, source, key, method, temperature_k, value, value_array, unit,
                                    source_value, source_unit, new_value, new_value_array, replaced_by_run_id)
      SELECT entry_id, source, key, method, temperature_k, value, value_array, unit, source_value, source_unit,
-            NULL, NULL, $3::int
+            NULL, NULL, $6::int
      FROM gone
      RETURNING entry_id`,
     [
-      entryIds,
-      JSON.stringify(
-        incoming.map((p) => ({ entry_id: p.entry_id, key: p.key, method: p.method, temperature_k: p.temperature_k })),
-      ),
+      numberArray(entryIds),
+      numberArray(incoming.entryId),
+      textArray(incoming.key),
+      textArray(incoming.method),
+      numberArray(incoming.temperatureK),
       runId,
     ],
   );
+  return gone.map((r) => r.entry_id);
+}
+
+interface MaterialIdentity {
+  readonly formula: string;
+  readonly chemsys: string;
+  readonly nelements: number;
+  readonly anonymous: string;
+}
+
+/**
+ * Formula text → its material's identity. Parsing is pure and the same few formulas
+ * recur across a dataset, so parses are kept (a bounded map, emptied when full).
+ */
+const materialCache = new Map<string, MaterialIdentity>();
+const MATERIAL_CACHE_SIZE = 50_000;
+
+function materialOfFormula(formulaText: string): MaterialIdentity {
+  let material = materialCache.get(formulaText);
+  if (!material) {
+    const composition = Composition.parse(formulaText);
+    material = {
+      formula: composition.reducedFormula,
+      chemsys: composition.chemicalSystem,
+      nelements: composition.nelements,
+      anonymous: composition.anonymousFormula,
+    };
+    if (materialCache.size >= MATERIAL_CACHE_SIZE) materialCache.clear();
+    materialCache.set(formulaText, material);
+  }
+  return material;
+}
+
+/*
+ * Array parameters are bound as PostgreSQL array literals built here in one pass
+ * (the driver's generic conversion quotes and escapes element by element, which
+ * showed in profiles). JavaScript prints the shortest text that reads back as the
+ * same double, so numbers survive exactly.
+ */
+function numberArray(values: ReadonlyArray<number | null>): string {
+  // join() prints null as an empty element; PostgreSQL wants NULL there.
+  const hasNull = values.some((v) => v === null || v === undefined);
+  return `{${(hasNull ? values.map((v) => (v === null || v === undefined ? "NULL" : v)) : values).join(",")}}`;
+}
+
+const NEEDS_ESCAPE = /[\\"]/;
+
+function textArray(values: ReadonlyArray<string | null>): string {
+  let text = "{";
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const item = v === null || v === undefined ? "NULL" : `"${NEEDS_ESCAPE.test(v) ? v.replace(/[\\"]/g, "\\$&") : v}"`;
+    text += (i === 0 ? "" : ",") + item;
+  }
+  return text + "}";
+}
+
+/** Numbers appended one by one into one flat array literal. */
+class NumberList {
+  private readonly values: number[] = [];
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  pushAll(values: readonly number[]): void {
+    for (const v of values) this.values.push(v);
+  }
+
+  literal(): string {
+    return `{${this.values.join(",")}}`;
+  }
+}
+
+/** A structure's species in one text (split again by the server): the unit separator never occurs in a symbol. */
+function joinSpecies(species: readonly string[]): string {
+  if (species.some((s) => s.includes("\u001f"))) {
+    throw new InvalidInputError("a species name contains the unit separator character (U+001F)");
+  }
+  return species.join("\u001f");
 }
 
 /** One upsert cannot touch a row twice: a record repeated within a batch counts once, its last version wins. */

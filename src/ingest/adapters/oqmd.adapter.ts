@@ -133,7 +133,10 @@ export class OqmdAdapter implements SourceAdapter {
         const match = typeof site === "string" ? /^\s*(\S+)\s*@\s*(\S+)\s+(\S+)\s+(\S+)\s*$/.exec(site) : null;
         if (!match) throw new RecordError(`sites[${i}]: expected "El @ x y z", got ${JSON.stringify(site)}`);
         species.push(match[1] as string);
-        return [2, 3, 4].map((k) => toNumber(match[k], `sites[${i}]`));
+        const frac = [Number(match[2]), Number(match[3]), Number(match[4])];
+        // The field is named only when a coordinate is bad: building the name for every site showed in profiles.
+        if (!frac.every(Number.isFinite)) frac.forEach((_, k) => toNumber(match[k + 2], `sites[${i}]`));
+        return frac;
       });
       structure = structureOf(lattice, fracCoords, species, "sites");
     }
