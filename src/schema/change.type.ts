@@ -11,7 +11,7 @@ export enum ChangeKindEnum {
 
 registerEnumType(ChangeKindEnum, { name: "ChangeKind", description: "What happened to an entry or one of its values" });
 
-@ObjectType("Change", { description: "One change ingestion made to one source's entries" })
+@ObjectType("Change", { simpleResolvers: true, description: "One change ingestion made to one source's entries" })
 export class ChangeType {
   @Field(() => ChangeKindEnum)
   kind!: ChangeKindEnum;

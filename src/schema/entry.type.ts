@@ -12,7 +12,7 @@ registerEnumType(StructureFileFormatEnum, {
   description: "Structure file formats: CIF (P1), VASP POSCAR, extended XYZ",
 });
 
-@ObjectType("Spacegroup")
+@ObjectType("Spacegroup", { simpleResolvers: true })
 export class SpacegroupType {
   @Field(() => Int, { nullable: true, description: "International Tables number, 1–230" })
   number!: number | null;
@@ -21,7 +21,7 @@ export class SpacegroupType {
   symbol!: string | null;
 }
 
-@ObjectType("Site")
+@ObjectType("Site", { simpleResolvers: true })
 export class SiteType {
   @Field(() => String)
   species!: string;
@@ -33,7 +33,7 @@ export class SiteType {
   abc!: number[];
 }
 
-@ObjectType("Structure")
+@ObjectType("Structure", { simpleResolvers: true })
 export class StructureType {
   @Field(() => [[Float]], { description: "Lattice vectors a, b, c as rows, Å" })
   lattice!: number[][];
@@ -48,7 +48,7 @@ export class StructureType {
   volume!: number | null;
 }
 
-@ObjectType("Entry", { description: "One record of one source" })
+@ObjectType("Entry", { simpleResolvers: true, description: "One record of one source" })
 export class EntryType {
   @Field(() => ID)
   id!: number;

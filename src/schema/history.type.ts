@@ -1,7 +1,10 @@
 import { Field, Float, Int, ObjectType } from "type-graphql";
 import { PropertyKey } from "../domain/property-key";
 
-@ObjectType("PropertyChange", { description: "A value a re-ingest replaced or removed, with the run that did it" })
+@ObjectType("PropertyChange", {
+  simpleResolvers: true,
+  description: "A value a re-ingest replaced or removed, with the run that did it",
+})
 export class PropertyChangeType {
   @Field(() => PropertyKey)
   key!: PropertyKey;

@@ -5,6 +5,7 @@ import { SpacegroupType } from "./entry.type";
 import { PropertyValueType } from "./property-value.type";
 
 @ObjectType("Polymorph", {
+  simpleResolvers: true,
   description:
     "One distinct crystal structure of a material, with the entries of every source whose structure matches it " +
     "(structure matcher on primitive Niggli cells; ltol 0.2, stol 0.3, angle_tol 5°)",
@@ -23,7 +24,10 @@ export class PolymorphType {
   sources!: Source[];
 }
 
-@ObjectType("PolymorphProperty", { description: "One key's values across the entries of one polymorph, side by side" })
+@ObjectType("PolymorphProperty", {
+  simpleResolvers: true,
+  description: "One key's values across the entries of one polymorph, side by side",
+})
 export class PolymorphPropertyType {
   @Field(() => PropertyKey)
   key!: PropertyKey;

@@ -2,7 +2,10 @@ import { Field, Float, ObjectType } from "type-graphql";
 import { PropertyKey } from "../domain/property-key";
 import { Source } from "../domain/source";
 
-@ObjectType("PropertyValue", { description: "One value of one property from one entry, in the key's canonical unit" })
+@ObjectType("PropertyValue", {
+  simpleResolvers: true,
+  description: "One value of one property from one entry, in the key's canonical unit",
+})
 export class PropertyValueType {
   @Field(() => PropertyKey)
   key!: PropertyKey;

@@ -1,7 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
 import { Source } from "../domain/source";
 
-@ObjectType("SourceSummary")
+@ObjectType("SourceSummary", { simpleResolvers: true })
 export class SourceSummaryType {
   @Field(() => Source)
   source!: Source;

@@ -60,7 +60,10 @@ function checkElements(field: string, symbols: readonly string[] | null | undefi
 
 function checkRange(field: string, min: number | null | undefined, max: number | null | undefined): void {
   if (min == null && max == null) throw new InvalidInputError(`${field} needs min, max or both`);
-  for (const [name, v] of [["min", min], ["max", max]] as const) {
+  for (const [name, v] of [
+    ["min", min],
+    ["max", max],
+  ] as const) {
     if (v != null && !Number.isFinite(v)) throw new InvalidInputError(`${field}.${name} must be a finite number`);
   }
   if (min != null && max != null && min > max) {
@@ -76,8 +79,34 @@ export function normaliseChemsys(text: string): string {
   return [...new Set(parts)].sort().join("-");
 }
 
-/** SQL conditions on materials aliased `m`; an empty list means no filter. */
-export function materialFilterSql(filter: MaterialFilter | null | undefined, params: SqlParams): string[] {
+/** Checks one property range of a filter; `index` names it in the error. */
+export function checkPropertyRange(range: PropertyRange, index: number): void {
+  const field = `filter.properties[${index}]`;
+  if (PROPERTY_KEYS[range.key]?.isArray)
+    throw new InvalidInputError(`${field}: ${range.key} is an array and has no range`);
+  checkRange(field, range.min, range.max);
+}
+
+/** The condition on properties aliased `p` that a range puts, without tying `p` to a material. */
+export function propertyRangeSql(range: PropertyRange, params: SqlParams): string {
+  const conditions = [`p.key = ${params.add(range.key)}`];
+  if (range.min != null) conditions.push(`p.value >= ${params.add(range.min)}`);
+  if (range.max != null) conditions.push(`p.value <= ${params.add(range.max)}`);
+  if (range.source) conditions.push(`p.source = ${params.add(range.source)}`);
+  return conditions.join(" AND ");
+}
+
+/**
+ * SQL conditions on materials aliased `m`; an empty list means no filter.
+ * `enforcedRanges` lists indexes of `filter.properties` that the caller already
+ * enforces by restricting `m` to the materials with a value in them (see
+ * material-search.service); they are validated but add no condition.
+ */
+export function materialFilterSql(
+  filter: MaterialFilter | null | undefined,
+  params: SqlParams,
+  enforcedRanges?: ReadonlySet<number>,
+): string[] {
   const where: string[] = [];
   if (!filter) return where;
   const el = filter.elements;
@@ -102,7 +131,8 @@ export function materialFilterSql(filter: MaterialFilter | null | undefined, par
     try {
       reduced = Composition.parse(filter.formula).reducedFormula;
     } catch (error) {
-      if (error instanceof FormulaError) throw new InvalidInputError(`filter.formula: ${error.message}`, { cause: error });
+      if (error instanceof FormulaError)
+        throw new InvalidInputError(`filter.formula: ${error.message}`, { cause: error });
       throw error;
     }
     where.push(`m.formula = ${params.add(reduced)}`);
@@ -114,16 +144,12 @@ export function materialFilterSql(filter: MaterialFilter | null | undefined, par
       `EXISTS (SELECT 1 FROM entries e WHERE e.material_id = m.id AND e.source = ANY(${params.add(filter.sources)}::text[]))`,
     );
   }
-  if (filter.optimadeFilter != null) where.push(`(${optimadeFilterSql(filter.optimadeFilter, params, { material: "m" })})`);
+  if (filter.optimadeFilter != null)
+    where.push(`(${optimadeFilterSql(filter.optimadeFilter, params, { material: "m" })})`);
   for (const [i, range] of (filter.properties ?? []).entries()) {
-    const field = `filter.properties[${i}]`;
-    if (PROPERTY_KEYS[range.key]?.isArray) throw new InvalidInputError(`${field}: ${range.key} is an array and has no range`);
-    checkRange(field, range.min, range.max);
-    const conditions = [`p.material_id = m.id`, `p.key = ${params.add(range.key)}`];
-    if (range.min != null) conditions.push(`p.value >= ${params.add(range.min)}`);
-    if (range.max != null) conditions.push(`p.value <= ${params.add(range.max)}`);
-    if (range.source) conditions.push(`p.source = ${params.add(range.source)}`);
-    where.push(`EXISTS (SELECT 1 FROM properties p WHERE ${conditions.join(" AND ")})`);
+    checkPropertyRange(range, i);
+    if (enforcedRanges?.has(i)) continue;
+    where.push(`EXISTS (SELECT 1 FROM properties p WHERE p.material_id = m.id AND ${propertyRangeSql(range, params)})`);
   }
   return where;
 }

@@ -3,7 +3,13 @@ import type { PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
 import { InvalidInputError } from "../errors";
 import { readRows } from "../store/sql";
-import { materialFilterSql, SqlParams, type MaterialFilter } from "./material-filter";
+import {
+  checkPropertyRange,
+  materialFilterSql,
+  propertyRangeSql,
+  SqlParams,
+  type MaterialFilter,
+} from "./material-filter";
 import { MATERIAL_COLUMNS, type MaterialRecord } from "./records";
 
 export type MaterialOrderField = "FORMULA" | "NELEMENTS" | "PROPERTY";
@@ -49,22 +55,73 @@ function decodeCursor(cursor: string, arity: number): CursorValue[] {
 }
 
 /**
+ * A property range usually matches a few thousand of the hundreds of thousands
+ * of materials, but the planner cannot see that through `EXISTS (…)`: it walks
+ * the materials in output order and probes each, hundreds of milliseconds to
+ * fill a page. So the values in each range are first counted in the (key, value)
+ * index, up to a cap: below it, the page is chosen among just the materials with
+ * such a value; a wider range keeps the probe, which finds its matches early.
+ */
+const RANGE_LOOKUP_CAP = 10_000;
+
+/** Indexes of the filter's property ranges that match at most `cap` values. */
+async function selectiveRanges(
+  dataSource: DataSource,
+  filter: MaterialFilter | null | undefined,
+  cap: number,
+): Promise<Set<number>> {
+  const ranges = filter?.properties ?? [];
+  ranges.forEach((range, i) => checkPropertyRange(range, i));
+  const counts = await Promise.all(
+    ranges.map(async (range) => {
+      const params = new SqlParams();
+      const [row] = await readRows<{ n: number }>(
+        dataSource,
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM properties p WHERE ${propertyRangeSql(range, params)}
+         LIMIT ${params.add(cap + 1)}) t`,
+        params.values,
+      );
+      return row?.n ?? 0;
+    }),
+  );
+  return new Set(counts.flatMap((n, i) => (n <= cap ? [i] : [])));
+}
+
+/**
  * Keyset pagination over materials: each order has a unique sort key (the
  * formula, or a value followed by the material id), and the cursor holds it, so
  * page N costs the same as page 1.
  */
 export async function searchMaterials(
   dataSource: DataSource,
-  args: { filter?: MaterialFilter | null; orderBy?: MaterialOrder | null; first: number; after?: string | null },
+  args: {
+    filter?: MaterialFilter | null;
+    orderBy?: MaterialOrder | null;
+    first: number;
+    after?: string | null;
+    /** Property ranges with more values than this are probed per material; tests lower it to cover both paths. */
+    rangeLookupCap?: number;
+  },
 ): Promise<MaterialPage> {
+  const selective = await selectiveRanges(dataSource, args.filter, args.rangeLookupCap ?? RANGE_LOOKUP_CAP);
   const params = new SqlParams();
-  const where = materialFilterSql(args.filter, params);
+  const ranges = args.filter?.properties ?? [];
+  // The first range becomes an array, so that its materials are fetched by key (a join would make the planner
+  // weigh a scan of all materials); the CTE is materialised so that it sorts these few instead of walking all.
+  const lookups = [...selective].map((i, k) => {
+    const values = `SELECT p.material_id FROM properties p WHERE ${propertyRangeSql(ranges[i]!, params)}`;
+    return k === 0 ? `id = ANY(ARRAY(${values}))` : `id IN (${values})`;
+  });
+  const restrict = lookups.length
+    ? `WITH m AS MATERIALIZED (SELECT * FROM materials WHERE ${lookups.join(" AND ")}) `
+    : "";
+  const where = materialFilterSql(args.filter, params, selective);
   const order = args.orderBy ?? { field: "FORMULA" };
   const descending = order.direction === "DESC";
   const cmp = descending ? "<" : ">";
   const dir = descending ? "DESC" : "ASC";
 
-  let from = "materials m";
+  let from = restrict ? "m" : "materials m";
   let sortColumns: string[];
   let sortSelect = "";
   if (order.field === "PROPERTY") {
@@ -90,7 +147,7 @@ export async function searchMaterials(
   }
   const limit = params.add(args.first + 1);
   const sql =
-    `SELECT ${MATERIAL_COLUMNS}${sortSelect} FROM ${from}` +
+    `${restrict}SELECT ${MATERIAL_COLUMNS}${sortSelect} FROM ${from}` +
     (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
     ` ORDER BY ${sortColumns.map((c) => `${c} ${dir}`).join(", ")} LIMIT ${limit}`;
   const rows = await readRows<MaterialRecord & { sortValue?: number }>(dataSource, sql, params.values);
@@ -112,7 +169,8 @@ export async function searchMaterials(
     hasPreviousPage: Boolean(args.after),
     async totalCount() {
       const [row] = await dataSource.query(
-        `SELECT count(*)::int AS n FROM ${from}` + (countWhere.length ? ` WHERE ${countWhere.join(" AND ")}` : ""),
+        `${restrict}SELECT count(*)::int AS n FROM ${from}` +
+          (countWhere.length ? ` WHERE ${countWhere.join(" AND ")}` : ""),
         countParams,
       );
       return (row as { n: number }).n;
