@@ -14,6 +14,8 @@ export interface Config {
   readonly isProduction: boolean;
   /** Bearer tokens allowed to run mutations that change data or start work. */
   readonly adminTokens: readonly string[];
+  /** When true, reads (GraphQL queries and subscriptions, /optimade, /export) need a token too. */
+  readonly readsNeedToken: boolean;
   readonly corsOrigins: readonly string[] | "*";
   readonly maxPageSize: number;
   readonly maxQueryDepth: number;
@@ -47,6 +49,14 @@ export class ConfigError extends Error {
   readonly code = "CONFIG";
 }
 
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === "") return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
 function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -63,16 +73,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got "${databaseUrl}"`);
   }
   const cors = env["MATGRAPH_CORS_ORIGINS"]?.trim();
+  const adminTokens = (env["MATGRAPH_TOKENS"] ?? "")
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const readsNeedToken = readBoolean(env, "MATGRAPH_PRIVATE_READS", false);
+  if (readsNeedToken && adminTokens.length === 0) {
+    throw new ConfigError("MATGRAPH_PRIVATE_READS=true needs at least one token in MATGRAPH_TOKENS, or nobody could read");
+  }
   return Object.freeze({
     databaseUrl,
     dataDir: path.resolve(env["MATGRAPH_DATA_DIR"] || path.join(".matgraph", "pgdata")),
     port: readInt(env, "PORT", 4000, 0, 65535),
     host: env["HOST"]?.trim() || "0.0.0.0",
     isProduction: env["NODE_ENV"] === "production",
-    adminTokens: (env["MATGRAPH_TOKENS"] ?? "")
-      .split(",")
-      .map((t) => t.trim())
-      .filter(Boolean),
+    adminTokens,
+    readsNeedToken,
     corsOrigins: !cors || cors === "*" ? "*" : cors.split(",").map((o) => o.trim()),
     maxPageSize: readInt(env, "MATGRAPH_MAX_PAGE_SIZE", 500, 1, 10_000),
     maxQueryDepth: readInt(env, "MATGRAPH_MAX_QUERY_DEPTH", 12, 2, 100),

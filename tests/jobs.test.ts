@@ -174,6 +174,42 @@ describe(`jobs on ${STORE_KIND}`, () => {
     }
   });
 
+  const plate = {
+    kind: "FEM_PLATE_WITH_HOLE",
+    formula: "Cu",
+    fem: { elasticFrom: { source: "AFLOW" }, widthM: 0.2, holeRadiusM: 0.01, thicknessM: 0.002, elements: "16x12x1", load: 50e6 },
+  };
+
+  it("runs a plate-with-hole job: the stress concentration factor is Kirsch's 3 for an isotropic plate", async () => {
+    const odd = await simulate({ ...plate, fem: { ...plate.fem, elements: "15x12x1" } });
+    expect(odd.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(odd.errors?.[0]?.message).toContain("angular count even");
+    const bigHole = await simulate({ ...plate, fem: { ...plate.fem, holeRadiusM: 0.1 } });
+    expect(bigHole.errors?.[0]?.message).toContain("must be smaller than half the plate's width");
+
+    const worker = await startJobSystem(store, loadConfig(env).jobs, true);
+    try {
+      const before = await countSimulationEntries();
+      const res = await simulate(plate);
+      expect(res.errors).toBeUndefined();
+      const done = await waitFor(res.data!.simulate.id, (j) => j.state === "SUCCEEDED" || j.state === "FAILED", 120_000);
+      expect(done.error).toBeNull();
+      expect(done.input).toMatchObject({ halfWidthM: 0.1, holeRadiusM: 0.01, tractionPa: 50e6, elasticProvenance: { from: "source", source: "AFLOW" } });
+      const r = done.result!;
+      // W/a = 10: the finite width adds about 1 % to the infinite plate's 3.
+      expect(r["referenceStressConcentrationFactor"]).toBe(3);
+      expect(Math.abs(r["stressConcentrationFactor"]! / 3 - 1)).toBeLessThan(0.05);
+      expect(r["holeEdgeStressPa"]).toBeCloseTo(r["stressConcentrationFactor"]! * 50e6, 0);
+      // The hole's edge is in uniaxial hoop stress, so von Mises there is about the same.
+      expect(r["maxVonMisesPa"]! / r["holeEdgeStressPa"]!).toBeGreaterThan(0.95);
+      expect(r["maxVonMisesPa"]! / r["holeEdgeStressPa"]!).toBeLessThan(1.1);
+      // A geometry's factor is no material property: the job result holds it, nothing else is written.
+      expect(await countSimulationEntries()).toBe(before);
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it("a cancelled job ends with nothing stored", async () => {
     const worker = await startJobSystem(store, loadConfig(env).jobs, true);
     try {
@@ -218,6 +254,18 @@ describe(`jobs on ${STORE_KIND}`, () => {
       const femDone = await waitFor(fem.data!.simulate.id, (j) => j.state === "SUCCEEDED", 60_000);
       expect(femDone.input["elastic"]).toMatchObject({ type: "cubic", C11Pa: r["C11GPa"]! * 1e9 });
       expect(femDone.input["elasticProvenance"]).toMatchObject({ from: "job", jobId: mdDone.id });
+
+      // The same MD constants in a plate with a hole: a cubic crystal loaded along [100]
+      // concentrates stress as Lekhnitskii's orthotropic solution says, not as Kirsch's.
+      const plateJob = await simulate({ ...plate, fem: { ...plate.fem, elasticFrom: { jobId: mdDone.id } } });
+      expect(plateJob.errors).toBeUndefined();
+      const plateDone = await waitFor(plateJob.data!.simulate.id, (j) => j.state === "SUCCEEDED" || j.state === "FAILED", 120_000);
+      expect(plateDone.error).toBeNull();
+      const [c11, c12, c44] = [r["C11GPa"]!, r["C12GPa"]!, r["C44GPa"]!];
+      const lekhnitskii = 1 + Math.sqrt(2 * (1 - c12 / (c11 + c12)) + ((c11 - c12) * (c11 + 2 * c12)) / (c11 + c12) / c44);
+      expect(plateDone.result!["referenceStressConcentrationFactor"]).toBeCloseTo(lekhnitskii, 10);
+      expect(Math.abs(lekhnitskii - 3)).toBeGreaterThan(0.2);
+      expect(Math.abs(plateDone.result!["stressConcentrationFactor"]! / lekhnitskii - 1)).toBeLessThan(0.05);
     } finally {
       await worker.stop();
     }

@@ -105,21 +105,27 @@ export type PropertyRange = {
 
 export type SimulateInput = {
   kind: SimulationKind;
-  /** The material to simulate (or give formula) */
+  /** The material to simulate (or give formula); optional for MICRO_COMPOSITE and FEM_IMPACT, which describe a component */
   materialId?: string | number | null | undefined;
   formula?: string | null | undefined;
   md?: MdSimulationInput | null | undefined;
   fem?: FemSimulationInput | null | undefined;
+  polycrystal?: PolycrystalSimulationInput | null | undefined;
+  composite?: CompositeSimulationInput | null | undefined;
+  impact?: ImpactSimulationInput | null | undefined;
 };
 
-/** MD_*: molecular dynamics with an EAM or LJ potential; FEM_*: finite elements fed by elastic constants or conductivity */
+/** MD_*: molecular dynamics with an EAM or LJ potential; FEM_*: finite elements fed by elastic constants or conductivity (FEM_IMPACT: explicit dynamics of a struck plate); MICRO_*: mesoscale homogenisation of voxel microstructures */
 export type SimulationKind =
   | 'MD_ELASTIC'
   | 'MD_THERMAL_CONDUCTIVITY'
   | 'MD_MELTING'
   | 'FEM_CANTILEVER'
   | 'FEM_PLATE_WITH_HOLE'
-  | 'FEM_HEAT';
+  | 'FEM_HEAT'
+  | 'MICRO_POLYCRYSTAL'
+  | 'MICRO_COMPOSITE'
+  | 'FEM_IMPACT';
 
 export type MdSimulationInput = {
   /** Potential file name in the server's potentials folder, e.g. Cu_u3.eam */
@@ -151,13 +157,17 @@ export type FemSimulationInput = {
   conductivityWPerMK?: number | null | undefined;
   /** m */
   lengthM?: number | null | undefined;
-  /** m */
+  /** m; the side of the square plate (FEM_PLATE_WITH_HOLE, default 0.2) */
   widthM?: number | null | undefined;
   /** m */
   heightM?: number | null | undefined;
+  /** Hole radius, m (FEM_PLATE_WITH_HOLE; default a twentieth of widthM) */
+  holeRadiusM?: number | null | undefined;
+  /** Plate thickness, m (FEM_PLATE_WITH_HOLE; default a fifth of the hole radius) */
+  thicknessM?: number | null | undefined;
   /** Tip load (cantilever), N; traction (plate), Pa */
   load?: number | null | undefined;
-  /** Elements along each axis, e.g. 40x4x4 */
+  /** Elements along each axis, e.g. 40x4x4; for FEM_PLATE_WITH_HOLE angular x radial x thickness cells, e.g. 16x12x1 */
   elements?: string | null | undefined;
   /** hex8, hex8i (incompatible modes), hex8b (B-bar), hex20 */
   element?: string | null | undefined;
@@ -169,6 +179,93 @@ export type ValueSource = {
   source?: Source | null | undefined;
   /** Use the result of this finished job */
   jobId?: string | number | null | undefined;
+};
+
+/** MICRO_POLYCRYSTAL: Voronoi grains of a cubic crystal on a periodic voxel grid, homogenised by voxel FEM */
+export type PolycrystalSimulationInput = {
+  /** Single-crystal C11, C12, C44: a source's elastic tensor for the material, or a finished MD_ELASTIC job */
+  elasticFrom?: ValueSource | null | undefined;
+  /** GPa (with c12GPa and c44GPa, instead of elasticFrom) */
+  c11GPa?: number | null | undefined;
+  /** GPa */
+  c12GPa?: number | null | undefined;
+  /** GPa */
+  c44GPa?: number | null | undefined;
+  /** Voronoi seeds (default 50) */
+  grains?: number | null | undefined;
+  /** Voxels per edge of the cubic RVE (default 32) */
+  voxels?: number | null | undefined;
+  /** PRNG seed: the same seed gives the same microstructure (default 1) */
+  seed?: number | null | undefined;
+  /** random (default) or fibre */
+  texture?: string | null | undefined;
+  /** fibre texture: crystal direction along the sample z axis (default [0, 0, 1]) */
+  fibreAxis?: Array<number> | null | undefined;
+  /** Voxel edge, m (default 1e-6); scales the length descriptors */
+  voxelSizeM?: number | null | undefined;
+};
+
+/** MICRO_COMPOSITE: spheres or fibres in a matrix on a periodic voxel grid, homogenised by voxel FEM */
+export type CompositeSimulationInput = {
+  matrix: CompositePhaseInput;
+  inclusion: CompositePhaseInput;
+  /** Target inclusion volume fraction in (0, 0.6] */
+  volumeFraction: number;
+  /** sphere (default) or fibre */
+  shape?: string | null | undefined;
+  /** Fibre length over diameter (default 10) */
+  aspectRatio?: number | null | undefined;
+  /** Fibres: random (default) or aligned (along z) */
+  orientation?: string | null | undefined;
+  /** Voxels per edge of the cubic RVE (default 24) */
+  voxels?: number | null | undefined;
+  /** PRNG seed (default 1) */
+  seed?: number | null | undefined;
+};
+
+/** An isotropic phase of a composite */
+export type CompositePhaseInput = {
+  /** Pa */
+  youngsModulusPa: number;
+  poissonRatio: number;
+  /** kg/m³; with both phases' densities the composite's density is their volume average */
+  densityKgM3?: number | null | undefined;
+};
+
+/** FEM_IMPACT: a rigid striker hitting the centre of a clamped plate (explicit dynamics, J2 plasticity, erosion) */
+export type ImpactSimulationInput = {
+  /** Take E, ν and density from this finished MICRO_COMPOSITE job's effective properties (instead of youngsModulusPa …) */
+  materialFromJobId?: string | number | null | undefined;
+  /** Pa */
+  youngsModulusPa?: number | null | undefined;
+  /** With youngsModulusPa (default 0.35) */
+  poissonRatio?: number | null | undefined;
+  /** kg/m³; with materialFromJobId it replaces the composite's density */
+  densityKgM3?: number | null | undefined;
+  /** Initial yield stress, Pa; omitted: elastic plate */
+  yieldStressPa?: number | null | undefined;
+  /** Linear hardening modulus, Pa (default 0) */
+  hardeningModulusPa?: number | null | undefined;
+  /** Erode elements at this maximum principal strain; omitted: no failure */
+  failureStrain?: number | null | undefined;
+  /** m (default 0.1) */
+  lengthM?: number | null | undefined;
+  /** m (default 0.1) */
+  widthM?: number | null | undefined;
+  /** m (default 0.005) */
+  thicknessM?: number | null | undefined;
+  /** Cells of the whole plate, nx x ny x nz (default 20x20x2; even nx, ny) */
+  elements?: string | null | undefined;
+  /** sphere (default) or flat */
+  strikerShape?: string | null | undefined;
+  /** m (default 0.01) */
+  strikerRadiusM?: number | null | undefined;
+  /** kg (default 1) */
+  strikerMassKg?: number | null | undefined;
+  /** Impact speed, m/s (default 5) */
+  speedMPerS?: number | null | undefined;
+  /** Simulated time, s (default 1e-3) */
+  durationS?: number | null | undefined;
 };
 
 export type MaterialsPageQueryVariables = Exact<{

@@ -1,7 +1,15 @@
 import { Option, type Command } from "commander";
 import { config } from "../config";
 import { InvalidInputError } from "../errors";
-import { ADAPTER_NAMES, createAdapter, isAdapterName, runIngest, type IngestSummary } from "../ingest";
+import {
+  ADAPTER_NAMES,
+  createAdapter,
+  isAdapterName,
+  runIngest,
+  StructureFilesAdapter,
+  type IngestSummary,
+  type SourceAdapter,
+} from "../ingest";
 import { ProgressReporter } from "../ingest/progress-bar";
 import { openConfiguredStore } from "./store";
 
@@ -31,10 +39,26 @@ function positiveInt(name: string) {
 export function registerIngestCommands(program: Command): void {
   program
     .command("ingest")
-    .description("read a source's API (or a dump of it) into the store; a rerun changes only what changed")
-    .addArgument(program.createArgument("<source>", "mp, aflow, oqmd, jarvis or optimade").choices(ADAPTER_NAMES))
+    .description(
+      "read a source's API (or a dump of it), or structure files (`ingest file <paths...>`), into the store; " +
+        "a rerun changes only what changed",
+    )
+    .addArgument(
+      program
+        .createArgument("<source>", "mp, aflow, oqmd, jarvis, optimade, or file")
+        .choices([...ADAPTER_NAMES, "file"]),
+    )
+    .addArgument(
+      program.createArgument(
+        "[paths...]",
+        "file: structure files (CIF; POSCAR/CONTCAR or .vasp; extended XYZ), one USER entry per crystal",
+      ),
+    )
     .option("--base-url <url>", "scheme and host the source's usual paths hang under (OPTIMADE: the provider's root)")
-    .option("--file <path>", "read a dump instead (JSON array or JSON lines; plain, .gz or .zip; a path or URL)")
+    .option(
+      "--file <path>",
+      "read a dump instead (JSON array or JSON lines; plain, .gz or .zip; a path or URL); file: one more structure file",
+    )
     .option(
       "--filter <expr>",
       "the source's own filter (MP: query string, OQMD: filter=, AFLOW: matchbook, OPTIMADE: filter)",
@@ -45,23 +69,9 @@ export function registerIngestCommands(program: Command): void {
     .option("--page-size <n>", "records per page asked of the server", positiveInt("--page-size"))
     .addOption(new Option("--details", "AFLOW: fetch each entry's aflowlib.json when AFLUX lacks its structure"))
     .option("--json", "print the summary as one JSON object")
-    .action(async (source: string, options: IngestCommandOptions) => {
-      if (!isAdapterName(source)) throw new InvalidInputError(`unknown source "${source}"`);
+    .action(async (source: string, paths: string[], options: IngestCommandOptions) => {
       const settings = config();
-      const adapter = createAdapter(source, {
-        ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
-        ...(options.file ? { file: options.file } : {}),
-        ...(options.filter ? { filter: options.filter } : {}),
-        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-        ...(options.details ? { entryDetails: true } : {}),
-        ...(source === "mp" && settings.mpApiKey ? { apiKey: settings.mpApiKey } : {}),
-        http: {
-          onRetry: (e) =>
-            process.stderr.write(
-              `retrying ${e.url} in ${Math.round(e.delayMs)} ms (attempt ${e.attempt}): ${e.reason}\n`,
-            ),
-        },
-      });
+      const adapter = source === "file" ? structureFilesAdapter(paths, options) : sourceAdapter(source, paths, options);
       const store = await openConfiguredStore(settings, true);
       const reporter = new ProgressReporter(`ingest ${source}`);
       try {
@@ -79,6 +89,40 @@ export function registerIngestCommands(program: Command): void {
         await store.close();
       }
     });
+}
+
+function structureFilesAdapter(paths: readonly string[], options: IngestCommandOptions): SourceAdapter {
+  const files = [...paths, ...(options.file ? [options.file] : [])];
+  if (files.length === 0) {
+    throw new InvalidInputError("ingest file needs at least one structure file (CIF, POSCAR/CONTCAR or extended XYZ)");
+  }
+  for (const option of ["baseUrl", "filter", "details"] as const) {
+    if (options[option])
+      throw new InvalidInputError(`--${option === "baseUrl" ? "base-url" : option} does not apply to files`);
+  }
+  return new StructureFilesAdapter(files);
+}
+
+function sourceAdapter(source: string, paths: readonly string[], options: IngestCommandOptions): SourceAdapter {
+  if (!isAdapterName(source)) throw new InvalidInputError(`unknown source "${source}"`);
+  if (paths.length > 0) {
+    throw new InvalidInputError(
+      `unexpected argument "${paths[0]}": only \`ingest file\` takes paths (a dump goes with --file)`,
+    );
+  }
+  const settings = config();
+  return createAdapter(source, {
+    ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}),
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+    ...(options.details ? { entryDetails: true } : {}),
+    ...(source === "mp" && settings.mpApiKey ? { apiKey: settings.mpApiKey } : {}),
+    http: {
+      onRetry: (e) =>
+        process.stderr.write(`retrying ${e.url} in ${Math.round(e.delayMs)} ms (attempt ${e.attempt}): ${e.reason}\n`),
+    },
+  });
 }
 
 function formatSummary(s: IngestSummary): string {

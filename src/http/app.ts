@@ -1,23 +1,39 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express from "express";
+import { GraphQLError } from "graphql";
 import type { DataSource } from "typeorm";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import type { Config } from "../config";
 import { log } from "../logger";
 import { buildMatGraphSchema } from "../schema/build-schema";
-import { createContext, type GraphQLContext, type Platform } from "../schema/context";
+import {
+  canRead,
+  createContext,
+  hasReaderAccess,
+  PRIVATE_READS_MESSAGE,
+  type GraphQLContext,
+  type Platform,
+} from "../schema/context";
 import { createErrorFormatter } from "../schema/format-error";
 import { queryLimitsPlugin } from "../schema/query-limits";
 import { exportRouter } from "./export.router";
+import { graphqlPostHandler } from "./graphql-post.handler";
 import { optimadeRouter } from "./optimade.router";
 import { webRouter } from "./web.router";
+
+const GRAPHQL_MAX_BODY = "2mb";
+const GRAPHQL_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface RunningServer {
   readonly url: string;
@@ -38,13 +54,19 @@ export async function startHttpServer(
 ): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
-  const httpServer = http.createServer(app);
+  // Requests are routed once Apollo has started (below): JSON POSTs to /graphql skip Express.
+  const httpServer = http.createServer();
   const schema = await buildMatGraphSchema();
 
   const wsServer = new WebSocketServer({ server: httpServer, path: "/graphql" });
   const wsCleanup = useServer(
     {
       schema,
+      // A private server refuses the connection itself (4403 Forbidden) rather than each subscription.
+      onConnect: (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        return hasReaderAccess(config, typeof params["authorization"] === "string" ? params["authorization"] : undefined);
+      },
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};
         const auth = typeof params["authorization"] === "string" ? params["authorization"] : undefined;
@@ -69,8 +91,25 @@ export async function startHttpServer(
           };
         },
       },
+      {
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ contextValue }) {
+              if (!canRead(contextValue)) {
+                throw new GraphQLError(PRIVATE_READS_MESSAGE, {
+                  extensions: { code: "UNAUTHENTICATED", http: { status: 401 } },
+                });
+              }
+            },
+          };
+        },
+      },
       queryLimitsPlugin<GraphQLContext>({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // No type sets cache hints, and this is no federation subgraph; installed by default, these plugins
+      // would still hook every request and (cache control) every resolved field.
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
     ],
   });
@@ -86,17 +125,33 @@ export async function startHttpServer(
       res.status(503).json({ status: "unavailable" });
     }
   });
-  app.use("/optimade", cors(corsOptions), optimadeRouter(dataSource));
-  app.use("/export", cors(corsOptions), exportRouter(dataSource));
+  const readers: express.RequestHandler = (req, res, next) => {
+    if (hasReaderAccess(config, req.headers.authorization)) return next();
+    // JSON:API's error shape, which OPTIMADE clients already read.
+    res.status(401).json({ errors: [{ status: "401", title: "Unauthorized", detail: PRIVATE_READS_MESSAGE }] });
+  };
+  app.use("/optimade", cors(corsOptions), readers, optimadeRouter(dataSource));
+  app.use("/export", cors(corsOptions), readers, exportRouter(dataSource));
   app.use(webRouter());
+  const graphqlCors = cors(corsOptions);
+  const contextOf = async (req: http.IncomingMessage) =>
+    createContext(dataSource, config, req.headers.authorization, platform);
   app.use(
     "/graphql",
-    cors(corsOptions),
-    express.json({ limit: "2mb" }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(dataSource, config, req.headers.authorization, platform),
-    }),
+    graphqlCors,
+    express.json({ limit: GRAPHQL_MAX_BODY }),
+    expressMiddleware(apollo, { context: async ({ req }) => contextOf(req) }),
   );
+  const graphqlPost = graphqlPostHandler(apollo, {
+    path: "/graphql",
+    maxBodyBytes: GRAPHQL_MAX_BODY_BYTES,
+    cors: graphqlCors,
+    context: contextOf,
+  });
+  httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (graphqlPost.accepts(req)) graphqlPost.handle(req, res);
+    else app(req, res);
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -26,7 +26,8 @@ export class MaterialDescriptorResolver {
     nullable: true,
     description:
       "Descriptors of this material, computed on first request and cached. STRUCTURE describes the given entry or the " +
-      "material's first entry with a cell; SIMULATION its newest MD elastic result. Null when there is nothing to describe",
+      "material's first entry with a cell; SIMULATION its newest MD elastic result; MESOSCALE the microstructure of its newest MICRO_POLYCRYSTAL " +
+      "result. Null when there is nothing to describe (no such result yet)",
   })
   async descriptors(
     @Root() material: MaterialRecord,

@@ -1,7 +1,7 @@
 import { Query, Resolver } from "type-graphql";
 import { descriptorCacheCounters } from "../services/descriptor-cache.service";
 import { modelLoadCount } from "../services/model-registry.service";
-import { predictionCount } from "../services/prediction.service";
+import { predictionCount, predictionMemoHitCount } from "../services/prediction.service";
 import type { DescriptorSetEnum } from "../schema/descriptor.type";
 import { MetricsType } from "../schema/metrics.type";
 
@@ -12,6 +12,7 @@ export class MetricsResolver {
     return {
       descriptorCache: descriptorCacheCounters().map((c) => ({ ...c, set: c.set as DescriptorSetEnum })),
       predictions: predictionCount(),
+      predictionMemoHits: predictionMemoHitCount(),
       modelLoads: modelLoadCount(),
     };
   }

@@ -27,6 +27,10 @@ export interface Platform {
   readonly watcher?: JobWatcher;
 }
 
+function bearerToken(authorization: string | undefined): string | undefined {
+  return authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+}
+
 export function createContext(
   dataSource: DataSource,
   config: Config,
@@ -34,7 +38,7 @@ export function createContext(
   platform: Platform = {},
 ): GraphQLContext {
   const reads = new MaterialReadService(dataSource);
-  const token = authorization?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  const token = bearerToken(authorization);
   const isAdmin = token !== undefined && config.adminTokens.includes(token);
   return {
     dataSource,
@@ -54,6 +58,20 @@ export function requireAdmin(ctx: GraphQLContext): string {
     throw new UnauthenticatedError("this mutation needs an operator token: send `Authorization: Bearer <token>`");
   }
   return ctx.client;
+}
+
+export const PRIVATE_READS_MESSAGE = "this server's data is private: send `Authorization: Bearer <token>`";
+
+/** Reads are public unless the operator set MATGRAPH_PRIVATE_READS; then every operation needs a token. */
+export function canRead(ctx: Pick<GraphQLContext, "config" | "isAdmin">): boolean {
+  return !ctx.config.readsNeedToken || ctx.isAdmin;
+}
+
+/** The same rule for the REST routes (/optimade, /export): a token from the Authorization header. */
+export function hasReaderAccess(config: Config, authorization: string | undefined): boolean {
+  if (!config.readsNeedToken) return true;
+  const token = bearerToken(authorization);
+  return token !== undefined && config.adminTokens.includes(token);
 }
 
 export function requireJobs(ctx: GraphQLContext): JobQueue {

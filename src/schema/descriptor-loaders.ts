@@ -28,6 +28,7 @@ export class OnDemandLoaders {
       const ids = materials.map((m) => m.id);
       if (set === "COMPOSITION") return this.descriptors.composition(materials);
       if (set === "STRUCTURE") return this.descriptors.structure(ids, entryId ?? undefined);
+      if (set === "MESOSCALE") return this.descriptors.mesoscale(ids);
       return this.descriptors.simulation(ids);
     });
   }

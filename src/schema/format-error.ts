@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from "graphql";
 import { MatGraphError } from "../errors";
 
-/** GraphQL's own codes (validation, parsing, bad variables) pass through unchanged. */
+/** GraphQL's own codes (validation, parsing, bad variables) and our request plugins' codes pass through unchanged. */
 const PASS_THROUGH = new Set([
   "GRAPHQL_PARSE_FAILED",
   "GRAPHQL_VALIDATION_FAILED",
@@ -11,6 +11,7 @@ const PASS_THROUGH = new Set([
   "OPERATION_RESOLUTION_FAILURE",
   "BAD_REQUEST",
   "QUERY_TOO_COMPLEX",
+  "UNAUTHENTICATED",
 ]);
 
 /**

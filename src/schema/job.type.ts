@@ -17,12 +17,17 @@ export enum SimulationKindEnum {
   FEM_CANTILEVER = "FEM_CANTILEVER",
   FEM_PLATE_WITH_HOLE = "FEM_PLATE_WITH_HOLE",
   FEM_HEAT = "FEM_HEAT",
+  MICRO_POLYCRYSTAL = "MICRO_POLYCRYSTAL",
+  MICRO_COMPOSITE = "MICRO_COMPOSITE",
+  FEM_IMPACT = "FEM_IMPACT",
 }
 
 registerEnumType(JobStateEnum, { name: "JobState" });
 registerEnumType(SimulationKindEnum, {
   name: "SimulationKind",
-  description: "MD_*: molecular dynamics with an EAM or LJ potential; FEM_*: finite elements fed by elastic constants or conductivity",
+  description:
+    "MD_*: molecular dynamics with an EAM or LJ potential; FEM_*: finite elements fed by elastic constants or conductivity " +
+    "(FEM_IMPACT: explicit dynamics of a struck plate); MICRO_*: mesoscale homogenisation of voxel microstructures",
 });
 
 @ObjectType("Job", { description: "An on-demand computation: queued, run by a worker, its result stored like any other property" })
@@ -120,20 +125,164 @@ export class FemSimulationInput {
   @Field(() => Float, { nullable: true, description: "m" })
   lengthM?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "m" })
+  @Field(() => Float, { nullable: true, description: "m; the side of the square plate (FEM_PLATE_WITH_HOLE, default 0.2)" })
   widthM?: number | null;
 
   @Field(() => Float, { nullable: true, description: "m" })
   heightM?: number | null;
 
+  @Field(() => Float, { nullable: true, description: "Hole radius, m (FEM_PLATE_WITH_HOLE; default a twentieth of widthM)" })
+  holeRadiusM?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Plate thickness, m (FEM_PLATE_WITH_HOLE; default a fifth of the hole radius)" })
+  thicknessM?: number | null;
+
   @Field(() => Float, { nullable: true, description: "Tip load (cantilever), N; traction (plate), Pa" })
   load?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Elements along each axis, e.g. 40x4x4" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Elements along each axis, e.g. 40x4x4; for FEM_PLATE_WITH_HOLE angular x radial x thickness cells, e.g. 16x12x1",
+  })
   elements?: string | null;
 
   @Field(() => String, { nullable: true, description: "hex8, hex8i (incompatible modes), hex8b (B-bar), hex20" })
   element?: string | null;
+}
+
+@InputType("PolycrystalSimulationInput", {
+  description: "MICRO_POLYCRYSTAL: Voronoi grains of a cubic crystal on a periodic voxel grid, homogenised by voxel FEM",
+})
+export class PolycrystalSimulationInput {
+  @Field(() => ValueSourceInput, {
+    nullable: true,
+    description: "Single-crystal C11, C12, C44: a source's elastic tensor for the material, or a finished MD_ELASTIC job",
+  })
+  elasticFrom?: ValueSourceInput | null;
+
+  @Field(() => Float, { nullable: true, description: "GPa (with c12GPa and c44GPa, instead of elasticFrom)" })
+  c11GPa?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "GPa" })
+  c12GPa?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "GPa" })
+  c44GPa?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Voronoi seeds (default 50)" })
+  grains?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Voxels per edge of the cubic RVE (default 32)" })
+  voxels?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "PRNG seed: the same seed gives the same microstructure (default 1)" })
+  seed?: number | null;
+
+  @Field(() => String, { nullable: true, description: "random (default) or fibre" })
+  texture?: string | null;
+
+  @Field(() => [Float], { nullable: true, description: "fibre texture: crystal direction along the sample z axis (default [0, 0, 1])" })
+  fibreAxis?: number[] | null;
+
+  @Field(() => Float, { nullable: true, description: "Voxel edge, m (default 1e-6); scales the length descriptors" })
+  voxelSizeM?: number | null;
+}
+
+@InputType("CompositePhaseInput", { description: "An isotropic phase of a composite" })
+export class CompositePhaseInput {
+  @Field(() => Float, { description: "Pa" })
+  youngsModulusPa!: number;
+
+  @Field(() => Float)
+  poissonRatio!: number;
+
+  @Field(() => Float, { nullable: true, description: "kg/m³; with both phases' densities the composite's density is their volume average" })
+  densityKgM3?: number | null;
+}
+
+@InputType("CompositeSimulationInput", {
+  description: "MICRO_COMPOSITE: spheres or fibres in a matrix on a periodic voxel grid, homogenised by voxel FEM",
+})
+export class CompositeSimulationInput {
+  @Field(() => CompositePhaseInput)
+  matrix!: CompositePhaseInput;
+
+  @Field(() => CompositePhaseInput)
+  inclusion!: CompositePhaseInput;
+
+  @Field(() => Float, { description: "Target inclusion volume fraction in (0, 0.6]" })
+  volumeFraction!: number;
+
+  @Field(() => String, { nullable: true, description: "sphere (default) or fibre" })
+  shape?: string | null;
+
+  @Field(() => Float, { nullable: true, description: "Fibre length over diameter (default 10)" })
+  aspectRatio?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Fibres: random (default) or aligned (along z)" })
+  orientation?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Voxels per edge of the cubic RVE (default 24)" })
+  voxels?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "PRNG seed (default 1)" })
+  seed?: number | null;
+}
+
+@InputType("ImpactSimulationInput", {
+  description: "FEM_IMPACT: a rigid striker hitting the centre of a clamped plate (explicit dynamics, J2 plasticity, erosion)",
+})
+export class ImpactSimulationInput {
+  @Field(() => ID, {
+    nullable: true,
+    description: "Take E, ν and density from this finished MICRO_COMPOSITE job's effective properties (instead of youngsModulusPa …)",
+  })
+  materialFromJobId?: string | null;
+
+  @Field(() => Float, { nullable: true, description: "Pa" })
+  youngsModulusPa?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "With youngsModulusPa (default 0.35)" })
+  poissonRatio?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "kg/m³; with materialFromJobId it replaces the composite's density" })
+  densityKgM3?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Initial yield stress, Pa; omitted: elastic plate" })
+  yieldStressPa?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Linear hardening modulus, Pa (default 0)" })
+  hardeningModulusPa?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Erode elements at this maximum principal strain; omitted: no failure" })
+  failureStrain?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "m (default 0.1)" })
+  lengthM?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "m (default 0.1)" })
+  widthM?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "m (default 0.005)" })
+  thicknessM?: number | null;
+
+  @Field(() => String, { nullable: true, description: "Cells of the whole plate, nx x ny x nz (default 20x20x2; even nx, ny)" })
+  elements?: string | null;
+
+  @Field(() => String, { nullable: true, description: "sphere (default) or flat" })
+  strikerShape?: string | null;
+
+  @Field(() => Float, { nullable: true, description: "m (default 0.01)" })
+  strikerRadiusM?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "kg (default 1)" })
+  strikerMassKg?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Impact speed, m/s (default 5)" })
+  speedMPerS?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Simulated time, s (default 1e-3)" })
+  durationS?: number | null;
 }
 
 @InputType("SimulateInput")
@@ -141,7 +290,10 @@ export class SimulateInput {
   @Field(() => SimulationKindEnum)
   kind!: SimulationKindEnum;
 
-  @Field(() => ID, { nullable: true, description: "The material to simulate (or give formula)" })
+  @Field(() => ID, {
+    nullable: true,
+    description: "The material to simulate (or give formula); optional for MICRO_COMPOSITE and FEM_IMPACT, which describe a component",
+  })
   materialId?: string | null;
 
   @Field(() => String, { nullable: true })
@@ -152,6 +304,15 @@ export class SimulateInput {
 
   @Field(() => FemSimulationInput, { nullable: true })
   fem?: FemSimulationInput | null;
+
+  @Field(() => PolycrystalSimulationInput, { nullable: true })
+  polycrystal?: PolycrystalSimulationInput | null;
+
+  @Field(() => CompositeSimulationInput, { nullable: true })
+  composite?: CompositeSimulationInput | null;
+
+  @Field(() => ImpactSimulationInput, { nullable: true })
+  impact?: ImpactSimulationInput | null;
 }
 
 @InputType("JobFilter")

@@ -14,7 +14,7 @@ registerEnumType(ModelKindEnum, {
   description: "GBDT: gradient-boosted trees (bagged, uncertainty from the bags); MLP: neural network; FUSION: multi-scale token model",
 });
 
-@ObjectType("Model", { description: "A trained model in the registry" })
+@ObjectType("Model", { simpleResolvers: true, description: "A trained model in the registry" })
 export class ModelType {
   @Field(() => ID)
   id!: number;
@@ -45,6 +45,9 @@ export class ModelType {
 
   @Field(() => Boolean, { description: "Flagged as its property's default (else the newest model is)" })
   isDefault!: boolean;
+
+  @Field(() => Date, { nullable: true, description: "When it became its property's default (null unless isDefault)" })
+  defaultSince!: Date | null;
 
   @Field(() => ID, { nullable: true, description: "The job that trained it" })
   jobId!: string | null;
@@ -78,4 +81,25 @@ export class TrainModelInput {
 
   @Field(() => Boolean, { nullable: true, defaultValue: false, description: "Make it its property's default model" })
   makeDefault?: boolean | null;
+}
+
+@ObjectType("DefaultModelChange", { simpleResolvers: true, description: "One change of a property's default model" })
+export class DefaultModelChangeType {
+  @Field(() => ID)
+  id!: number;
+
+  @Field(() => PropertyKey)
+  key!: PropertyKey;
+
+  @Field(() => ID, { description: "The model that became the default" })
+  modelId!: number;
+
+  @Field(() => ID, { nullable: true, description: "The model it replaced (null when there was no flagged default)" })
+  previousModelId!: number | null;
+
+  @Field(() => String, { description: "Who changed it: the client of the setDefaultModel mutation, or the training job" })
+  changedBy!: string;
+
+  @Field(() => Date)
+  changedAt!: Date;
 }

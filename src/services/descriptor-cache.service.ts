@@ -4,13 +4,15 @@ import { PropertyKey } from "../domain/property-key";
 import { Source } from "../domain/source";
 import { type DescriptorSetInfo, FeaturizationError } from "../engine/descriptors/descriptor-set";
 import { MagpieFeaturizer } from "../engine/descriptors/magpie.featurizer";
+import { MesoscaleFeaturizer, type MesoscaleInput } from "../engine/descriptors/mesoscale.featurizer";
 import { SimulationFeaturizer } from "../engine/descriptors/simulation.featurizer";
 import { StructureFeaturizer } from "../engine/descriptors/structure.featurizer";
 
 /**
  * Descriptors computed on first request and kept in `descriptor_cache`: the composition
  * set per material (from its reduced formula), the structure set per entry (its cell)
- * and the simulation set per entry (the MD elastic tensor stored under SIMULATION).
+ * the simulation set per entry (the MD elastic tensor stored under SIMULATION) and the
+ * mesoscale set per entry (the microstructure of the newest polycrystal job's stored result).
  *
  * A cached row answers a read only when its set version equals the version this build
  * computes and its input digest equals the digest of the current inputs; anything else
@@ -25,9 +27,12 @@ import { StructureFeaturizer } from "../engine/descriptors/structure.featurizer"
  * Counters of hits and misses are per process (each server or worker counts its own
  * reads), exposed by the `metrics` query.
  */
-export type DescriptorSetKind = "COMPOSITION" | "STRUCTURE" | "SIMULATION";
+export type DescriptorSetKind = "COMPOSITION" | "STRUCTURE" | "SIMULATION" | "MESOSCALE";
 
-export const DESCRIPTOR_SET_KINDS: readonly DescriptorSetKind[] = ["COMPOSITION", "STRUCTURE", "SIMULATION"];
+export const DESCRIPTOR_SET_KINDS: readonly DescriptorSetKind[] = ["COMPOSITION", "STRUCTURE", "SIMULATION", "MESOSCALE"];
+
+/** The job kind whose stored entries carry a microstructure (raw.summary.descriptors). */
+const POLYCRYSTAL_KIND = "micro.polycrystal";
 
 interface SetFeaturizer<T> {
   readonly info: DescriptorSetInfo;
@@ -37,11 +42,13 @@ interface SetFeaturizer<T> {
 const magpie = new MagpieFeaturizer();
 const structure = new StructureFeaturizer();
 const simulation = new SimulationFeaturizer();
+const mesoscale = new MesoscaleFeaturizer();
 
 export const DESCRIPTOR_SET_INFO: Readonly<Record<DescriptorSetKind, DescriptorSetInfo>> = {
   COMPOSITION: magpie.info,
   STRUCTURE: structure.info,
   SIMULATION: simulation.info,
+  MESOSCALE: mesoscale.info,
 };
 
 export interface DescriptorVector {
@@ -204,6 +211,35 @@ export class DescriptorCacheService {
       input: { elasticConstantsGPa: { c11: r.values[0] ?? NaN, c12: r.values[1] ?? NaN, c44: r.values[21] ?? NaN } },
     }));
     return this.byMaterial(materialIds, await this.resolve("SIMULATION", "entry", simulation, subjects));
+  }
+
+  /**
+   * Mesoscale descriptors of the microstructure in each material's newest polycrystal
+   * result (keyed by the SIMULATION entry the job stored). Null for a material without one.
+   */
+  async mesoscale(materialIds: readonly number[]): Promise<Array<DescriptorVector | null>> {
+    const rows: Array<{ entryId: number; materialId: number; descriptors: Record<string, unknown> | null }> = await this.dataSource.query(
+      `SELECT DISTINCT ON (e.material_id) e.id AS "entryId", e.material_id AS "materialId", e.raw -> 'summary' -> 'descriptors' AS descriptors
+       FROM entries e
+       WHERE e.material_id = ANY($1::int[]) AND e.source = $2 AND e.raw ->> 'kind' = $3 AND e.withdrawn_at IS NULL
+       ORDER BY e.material_id, e.fetched_at DESC, e.id DESC`,
+      [materialIds, Source.SIMULATION, POLYCRYSTAL_KIND],
+    );
+    const numberOf = (d: Record<string, unknown> | null, key: string): number | undefined => {
+      const v = d?.[key];
+      return typeof v === "number" ? v : undefined;
+    };
+    const subjects = rows.map((r) => {
+      const input: MesoscaleInput = {
+        grainSizeMeanM: numberOf(r.descriptors, "grainSizeMeanM"),
+        grainSizeStdM: numberOf(r.descriptors, "grainSizeStdM"),
+        meanLinearInterceptM: numberOf(r.descriptors, "meanLinearInterceptM"),
+        boundaryAreaPerVolumePerM: numberOf(r.descriptors, "boundaryAreaPerVolumePerM"),
+        textureIndex: numberOf(r.descriptors, "textureIndex"),
+      };
+      return { id: r.entryId, materialId: r.materialId, digest: sha1(JSON.stringify(r.descriptors)), input };
+    });
+    return this.byMaterial(materialIds, await this.resolve("MESOSCALE", "entry", mesoscale, subjects));
   }
 
   private byMaterial(materialIds: readonly number[], vectors: DescriptorVector[]): Array<DescriptorVector | null> {

@@ -9,8 +9,10 @@ import { restoreModel } from "./model-training.service";
 /**
  * The model registry: trained models in the `models` table with their bundle, metrics
  * and training provenance. The default model of a property is the one flagged default,
- * else the newest for that property. Models never change once stored, so a restored
- * model is kept in memory by id (a few at a time) and serves every later request.
+ * else the newest for that property; the flagged one carries the time it became default,
+ * and every change of a default is kept in `model_default_changes`. Models never change
+ * once stored (only their default flag does), so a restored model is kept in memory by id
+ * and descriptor version (a few at a time) and serves every later request.
  */
 export interface ModelRecord {
   readonly id: number;
@@ -23,8 +25,20 @@ export interface ModelRecord {
   readonly metrics: Record<string, unknown>;
   readonly training: Record<string, unknown>;
   readonly isDefault: boolean;
+  /** When it became its property's default; null when it is not the flagged default. */
+  readonly defaultSince: Date | null;
   readonly jobId: string | null;
   readonly createdAt: Date;
+}
+
+export interface DefaultModelChange {
+  readonly id: number;
+  readonly key: PropertyKey;
+  readonly modelId: number;
+  readonly previousModelId: number | null;
+  /** The client that changed it (its token's name), or the training job that registered the model. */
+  readonly changedBy: string;
+  readonly changedAt: Date;
 }
 
 export interface NewModel {
@@ -39,16 +53,27 @@ export interface NewModel {
   readonly jobId: string | null;
 }
 
+const DEFAULT_CHANGE_COLUMNS = `id, key, model_id AS "modelId", previous_model_id AS "previousModelId", changed_by AS "changedBy", changed_at AS "changedAt"`;
+
 const MODEL_COLUMNS = `id, name, key, kind, task, descriptor_set AS "descriptorSet", descriptor_version AS "descriptorVersion",
-  metrics, training, is_default AS "isDefault", job_id AS "jobId", created_at AS "createdAt"`;
+  metrics, training, is_default AS "isDefault", default_since AS "defaultSince", job_id AS "jobId", created_at AS "createdAt"`;
 
 const LOADED_MAX = 8;
-const loaded = new Map<number, Promise<{ bundle: ModelBundle; model: Model }>>();
+const loaded = new Map<string, Promise<{ bundle: ModelBundle; model: Model }>>();
 let loads = 0;
 
 /** How many bundles this process has restored from the store (a count of model-cache misses). */
 export function modelLoadCount(): number {
   return loads;
+}
+
+/**
+ * What identifies a stored model's weights in a process-wide cache: its id and creation
+ * time, so that a store rebuilt under a running process (ids start again) is not served
+ * another store's model.
+ */
+export function modelCacheKey(record: Pick<ModelRecord, "id" | "createdAt">): string {
+  return `${record.id}@${new Date(record.createdAt).getTime()}`;
 }
 
 export class ModelRegistry {
@@ -88,9 +113,10 @@ export class ModelRegistry {
 
   /** The restored model, from memory when this process restored it before. */
   restore(record: ModelRecord, info: DescriptorSetInfo): Promise<{ bundle: ModelBundle; model: Model }> {
-    let entry = loaded.get(record.id);
+    const cacheKey = `${modelCacheKey(record)}:${info.name}@${info.version}`;
+    let entry = loaded.get(cacheKey);
     if (entry) {
-      loaded.delete(record.id); // re-inserted below: Map order is the recency order
+      loaded.delete(cacheKey); // re-inserted below: Map order is the recency order
     } else {
       loads += 1;
       entry = (async () => {
@@ -98,16 +124,60 @@ export class ModelRegistry {
         if (!row) throw new NotFoundError(`no model with id ${record.id}`);
         return restoreModel(JSON.parse(row.bundle as string), info);
       })();
-      entry.catch(() => loaded.delete(record.id));
+      entry.catch(() => loaded.delete(cacheKey));
     }
-    loaded.set(record.id, entry);
-    while (loaded.size > LOADED_MAX) loaded.delete(loaded.keys().next().value as number);
+    loaded.set(cacheKey, entry);
+    while (loaded.size > LOADED_MAX) loaded.delete(loaded.keys().next().value as string);
     return entry;
   }
 
-  /** Stores a trained model (inside the caller's transaction); a new default replaces the old one. */
+  /**
+   * Makes `modelId` the default of `key` (it must predict `key`), recording the change and
+   * who made it; the model that was default stops being one. Asking for the current
+   * default changes nothing and records nothing.
+   */
+  async setDefault(key: PropertyKey, modelId: number, changedBy: string): Promise<ModelRecord> {
+    const entityManager: EntityManager = "manager" in this.db ? this.db.manager : this.db;
+    return entityManager.transaction(async (manager) => {
+      // Two concurrent changes of one key serialise on its rows; the partial unique index
+      // (one default per key) would otherwise fail the second.
+      const rows: Array<{ id: number; key: string; isDefault: boolean }> = await manager.query(
+        `SELECT id, key, is_default AS "isDefault" FROM models WHERE key = $1 OR id = $2 ORDER BY id FOR UPDATE`,
+        [key, modelId],
+      );
+      const target = rows.find((r) => r.id === modelId);
+      if (!target) throw new NotFoundError(`no model with id ${modelId}`);
+      if (target.key !== key) throw new InvalidInputError(`model ${modelId} predicts ${target.key}, not ${key}`);
+      const registry = new ModelRegistry(manager);
+      if (target.isDefault) return (await registry.byId(modelId)) as ModelRecord;
+      const previous = rows.find((r) => r.isDefault && r.key === key)?.id ?? null;
+      await registry.flagDefault(key, modelId, previous, changedBy);
+      return (await registry.byId(modelId)) as ModelRecord;
+    });
+  }
+
+  /** Changes of `key`'s default model (every property when null), newest first. */
+  defaultChanges(filter: { key?: PropertyKey | null; first: number }): Promise<DefaultModelChange[]> {
+    return filter.key
+      ? this.db.query(`SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes WHERE key = $1 ORDER BY changed_at DESC, id DESC LIMIT $2`, [
+          filter.key,
+          filter.first,
+        ])
+      : this.db.query(`SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes ORDER BY changed_at DESC, id DESC LIMIT $1`, [filter.first]);
+  }
+
+  /** Inside the caller's transaction: unflags `previous`, flags `modelId` from now, records the change. */
+  private async flagDefault(key: PropertyKey, modelId: number, previous: number | null, changedBy: string): Promise<void> {
+    await this.db.query(`UPDATE models SET is_default = false, default_since = NULL WHERE key = $1 AND is_default`, [key]);
+    await this.db.query(`UPDATE models SET is_default = true, default_since = now() WHERE id = $1`, [modelId]);
+    await this.db.query(
+      `INSERT INTO model_default_changes (key, model_id, previous_model_id, changed_by) VALUES ($1, $2, $3, $4)`,
+      [key, modelId, previous, changedBy],
+    );
+  }
+
+  /** Stores a trained model (inside the caller's transaction); a new default replaces the old one, and the change is recorded. */
   async insert(model: NewModel): Promise<ModelRecord> {
-    if (model.makeDefault) await this.db.query(`UPDATE models SET is_default = false WHERE key = $1 AND is_default`, [model.key]);
     const [row] = await this.db.query(
       `INSERT INTO models (name, key, kind, task, descriptor_set, descriptor_version, metrics, training, bundle, is_default, job_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11)
@@ -122,10 +192,14 @@ export class ModelRegistry {
         JSON.stringify(model.metrics),
         JSON.stringify(model.training),
         JSON.stringify(model.bundle),
-        model.makeDefault,
+        false,
         model.jobId,
       ],
     );
-    return row as ModelRecord;
+    const record = row as ModelRecord;
+    if (!model.makeDefault) return record;
+    const [previous] = await this.db.query(`SELECT id FROM models WHERE key = $1 AND is_default FOR UPDATE`, [model.key]);
+    await this.flagDefault(model.key, record.id, (previous?.id as number | undefined) ?? null, model.jobId ? `job ${model.jobId}` : "registry");
+    return (await this.byId(record.id)) as ModelRecord;
   }
 }

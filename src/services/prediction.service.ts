@@ -5,13 +5,19 @@ import { FeaturizationError } from "../engine/descriptors/descriptor-set";
 import { MagpieFeaturizer } from "../engine/descriptors/magpie.featurizer";
 import { InvalidInputError } from "../errors";
 import { DescriptorCacheService } from "./descriptor-cache.service";
-import { type ModelRecord, ModelRegistry } from "./model-registry.service";
-import { predictRows } from "./model-training.service";
+import { modelCacheKey, type ModelRecord, ModelRegistry } from "./model-registry.service";
+import { predictRows, type RowPrediction } from "./model-training.service";
 
 /**
  * Predictions of a property from a registered model: for stored materials from their
  * cached composition descriptors (a page of materials is one matrix, one model call),
  * and for any formula from descriptors computed on the spot.
+ *
+ * A stored model never changes and a composition vector is a function of the reduced
+ * formula at one descriptor version (a restored bundle must match the running version),
+ * so a material's prediction is memoised per process by model (id and creation time),
+ * descriptor version and formula: a warm page sends only the rows it has not seen to the
+ * model.
  *
  * Units: value and uncertainty (a calibrated standard deviation) in the key's canonical
  * unit, the unit the model was trained in.
@@ -29,10 +35,30 @@ export interface PredictionResult {
 }
 
 let predictions = 0;
+let memoHits = 0;
 
-/** Values this process has predicted (materials and formulas). */
+/** Values this process has predicted (materials and formulas), memoised or not. */
 export function predictionCount(): number {
   return predictions;
+}
+
+/** Material predictions answered from the per-process memo, without a model call. */
+export function predictionMemoHitCount(): number {
+  return memoHits;
+}
+
+/** About 150 bytes an entry: 200 000 stay near 30 MB. */
+const MEMO_MAX = 200_000;
+const memo = new Map<string, RowPrediction>();
+
+/** Forgets memoised predictions (what a restarted process starts with); the models stay loaded. */
+export function clearPredictionMemo(): void {
+  memo.clear();
+}
+
+function memoise(key: string, row: RowPrediction): void {
+  memo.set(key, row);
+  if (memo.size > MEMO_MAX) memo.delete(memo.keys().next().value as string);
 }
 
 const featurizer = new MagpieFeaturizer();
@@ -57,15 +83,35 @@ export class PredictionService {
       this.descriptors.composition(materials),
     ]);
     const cols = featurizer.info.features.length;
-    const usable = vectors.map((v, i) => (v.values ? i : -1)).filter((i) => i >= 0);
-    const data = new Float64Array(usable.length * cols);
-    usable.forEach((i, row) => data.set(vectors[i]?.values as Float64Array, row * cols));
-    const rows = predictRows(bundle, model, { rows: usable.length, cols, data });
-    const byIndex = new Map(usable.map((i, row) => [i, rows[row]]));
-    predictions += usable.length;
+    const prefix = `${modelCacheKey(record)}:${featurizer.info.version}:`;
+    const rows: Array<RowPrediction | undefined> = new Array(materials.length);
+    const unseen: number[] = [];
+    let hits = 0;
+    materials.forEach((m, i) => {
+      if (!vectors[i]?.values) return;
+      const hit = memo.get(prefix + m.formula);
+      if (hit) {
+        rows[i] = hit;
+        hits += 1;
+      } else {
+        unseen.push(i);
+      }
+    });
+    memoHits += hits;
+    if (unseen.length > 0) {
+      const data = new Float64Array(unseen.length * cols);
+      unseen.forEach((i, row) => data.set(vectors[i]?.values as Float64Array, row * cols));
+      const predicted = predictRows(bundle, model, { rows: unseen.length, cols, data });
+      unseen.forEach((i, row) => {
+        const p = predicted[row] as RowPrediction;
+        rows[i] = p;
+        memoise(prefix + (materials[i] as { formula: string }).formula, p);
+      });
+    }
+    predictions += hits + unseen.length;
     const unit = canonicalUnitOf(record.key);
     return materials.map((m, i) => {
-      const p = byIndex.get(i);
+      const p = rows[i];
       return {
         formula: m.formula,
         key: record.key,

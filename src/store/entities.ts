@@ -5,10 +5,10 @@ import { PropertyEntity } from "./property.entity";
 import { PolymorphEntity } from "./polymorph.entity";
 import { PropertyHistoryEntity } from "./property-history.entity";
 import { DescriptorCacheEntity } from "./descriptor-cache.entity";
-import { ModelEntity } from "./model.entity";
+import { ModelDefaultChangeEntity, ModelEntity } from "./model.entity";
 import { TransferReportEntity } from "./transfer-report.entity";
 
-export const ENTITIES = [MaterialEntity, EntryEntity, PropertyEntity, IngestRunEntity, PolymorphEntity, PropertyHistoryEntity, DescriptorCacheEntity, ModelEntity, TransferReportEntity];
+export const ENTITIES = [MaterialEntity, EntryEntity, PropertyEntity, IngestRunEntity, PolymorphEntity, PropertyHistoryEntity, DescriptorCacheEntity, ModelEntity, ModelDefaultChangeEntity, TransferReportEntity];
 export { EntryEntity, IngestRunEntity, MaterialEntity, PropertyEntity };
 export { PolymorphEntity, PropertyHistoryEntity };
-export { DescriptorCacheEntity, ModelEntity, TransferReportEntity };
+export { DescriptorCacheEntity, ModelDefaultChangeEntity, ModelEntity, TransferReportEntity };

@@ -14,6 +14,7 @@ import { loadModel } from "../../src/engine/ml/index";
 import { checkBundle } from "../../src/engine/ml/model-bundle";
 import { startJobSystem, type JobSystem } from "../../src/jobs/platform";
 import { clearDescriptorMemory } from "../../src/services/descriptor-cache.service";
+import { clearPredictionMemo } from "../../src/services/prediction.service";
 import { writeEntries } from "../../src/services/entry-writer";
 import { loadSourceRows } from "../../src/services/model-data.service";
 import { runTransferExperiment } from "../../src/services/transfer-experiment.service";
@@ -276,6 +277,84 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     expect(wrongKey.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const noModel = await t.gql(`{ predict(formula: "GaAs", key: DEBYE_TEMPERATURE) { value } }`);
     expect(noModel.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+  });
+
+  it("changes a property's default model (token required), records the change, and predictions follow it", async () => {
+    const input = { key: "BAND_GAP", sources: ["AFLOW", "OQMD", "MP"], params: FAST_GBDT, seed: 2, name: "gap-test-seed2" };
+    const res = await gql<{ trainModel: JobJson }>(`mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }`, { input }, ADMIN);
+    const job = await waitForJob(res.trainModel.id);
+    expect(job.state).toBe("SUCCEEDED");
+    const secondId = String(job.result!["modelId"]);
+    type M = { id: string; isDefault: boolean; defaultSince: string | null };
+    const listed = async () =>
+      new Map((await gql<{ models: M[] }>(`{ models(key: BAND_GAP) { id isDefault defaultSince } }`)).models.map((m) => [m.id, m]));
+    const before = await listed();
+    expect(before.get(modelId)).toMatchObject({ isDefault: true });
+    expect(before.get(modelId)!.defaultSince).not.toBeNull();
+    expect(before.get(secondId)).toEqual({ id: secondId, isDefault: false, defaultSince: null });
+    const changesBefore = (await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`)).defaultModelChanges.length;
+
+    const setDefault = `mutation($model: ID!, $key: PropertyKey!) { setDefaultModel(key: $key, model: $model) { id isDefault defaultSince } }`;
+    const anonymous = await t.gql(setDefault, { model: secondId, key: "BAND_GAP" });
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await listed()).get(modelId)!.isDefault).toBe(true);
+    const wrongKey = await t.gql(setDefault, { model: secondId, key: "BULK_MODULUS_VRH" }, ADMIN);
+    expect(wrongKey.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(wrongKey.errors?.[0]?.message).toContain("predicts BAND_GAP");
+    const missing = await t.gql(setDefault, { model: "999999", key: "BAND_GAP" }, ADMIN);
+    expect(missing.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
+
+    const changedAt = Date.now();
+    const set = await gql<{ setDefaultModel: M }>(setDefault, { model: secondId, key: "BAND_GAP" }, ADMIN);
+    expect(set.setDefaultModel).toMatchObject({ id: secondId, isDefault: true });
+    expect(Math.abs(new Date(set.setDefaultModel.defaultSince!).getTime() - changedAt)).toBeLessThan(60_000);
+    const after = await listed();
+    expect(after.get(modelId)).toMatchObject({ isDefault: false, defaultSince: null });
+    expect([...after.values()].filter((m) => m.isDefault).map((m) => m.id)).toEqual([secondId]);
+
+    const { defaultModelChanges: changes } = await gql<{
+      defaultModelChanges: Array<{ key: string; modelId: string; previousModelId: string | null; changedBy: string; changedAt: string }>;
+    }>(`{ defaultModelChanges(key: BAND_GAP) { key modelId previousModelId changedBy changedAt } }`);
+    expect(changes).toHaveLength(changesBefore + 1);
+    expect(changes[0]).toMatchObject({ key: "BAND_GAP", modelId: secondId, previousModelId: modelId, changedAt: set.setDefaultModel.defaultSince });
+    expect(changes[0]!.changedBy).toMatch(/^token:/);
+
+    // Naming the current default again changes and records nothing.
+    await gql(setDefault, { model: secondId, key: "BAND_GAP" }, ADMIN);
+    expect((await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`)).defaultModelChanges).toHaveLength(changes.length);
+
+    // Predictions that name no model now come from the new default; naming the old one still works.
+    const predictions = await gql<{ materials: { edges: Array<{ node: { byDefault: { model: { id: string } }; byOld: { model: { id: string } } } }> } }>(
+      `{ materials(first: 5, orderBy: { field: FORMULA }) { edges { node {
+          byDefault: predicted(key: BAND_GAP) { model { id } }
+          byOld: predicted(key: BAND_GAP, model: "${modelId}") { model { id } } } } } }`,
+    );
+    for (const { node } of predictions.materials.edges) {
+      expect(node.byDefault.model.id).toBe(secondId);
+      expect(node.byOld.model.id).toBe(modelId);
+    }
+    const formula = await gql<{ predict: { model: { id: string } } }>(`{ predict(formula: "GaAs", key: BAND_GAP) { model { id } } }`);
+    expect(formula.predict.model.id).toBe(secondId);
+
+    // Back to the first model, so that the tests below see the default they expect.
+    await gql(setDefault, { model: modelId, key: "BAND_GAP" }, ADMIN);
+  });
+
+  it("answers a repeated page of predictions from the memo with the values the model gave", async () => {
+    const query = `{ materials(first: 30, orderBy: { field: FORMULA }) { edges { node { formula predicted(key: BAND_GAP) { value uncertainty } } } } }`;
+    type P = { materials: { edges: Array<{ node: { formula: string; predicted: { value: number | null; uncertainty: number | null } } }> } };
+    const metrics = async () => (await gql<{ metrics: { predictions: number; predictionMemoHits: number } }>(`{ metrics { predictions predictionMemoHits } }`)).metrics;
+    clearPredictionMemo();
+    const m0 = await metrics();
+    const first = await gql<P>(query);
+    const m1 = await metrics();
+    const usable = first.materials.edges.filter((e) => e.node.predicted.value !== null).length;
+    expect(m1.predictionMemoHits).toBe(m0.predictionMemoHits);
+    expect(m1.predictions - m0.predictions).toBe(usable);
+    const second = await gql<P>(query);
+    const m2 = await metrics();
+    expect(m2.predictionMemoHits - m1.predictionMemoHits).toBe(usable);
+    expect(second).toEqual(first);
   });
 
   let jobReport: { id: string; pairs: Array<{ trainSources: string[]; testRows: number; mae: number; rmse: number; r2: number | null }> };

@@ -25,7 +25,7 @@ function run(raw: Record<string, unknown>, control: RunControl): ComputationOutp
       referencePoissonRatio: poisson,
     },
     {
-      preconditioner: "ic0",
+      preconditioner: "amg",
       tolerance: 1e-8,
       onProgress: (e) => control.onProgress?.(e.stage === "solve" ? 0.2 + 0.75 * (e.fraction ?? 0) : 0.1, e.stage),
     },

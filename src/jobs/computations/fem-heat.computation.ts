@@ -10,7 +10,7 @@ function run(raw: Record<string, unknown>, control: RunControl): ComputationOutp
   const shape = input.element === "hex20" ? "hex20" : "hex8";
   const solved = solveHeatCube(
     { edgeM: input.lengthM, cells: input.elements, shape, conductivityWPerMK: input.conductivityWPerMK, hotK: 400, coldK: 300 },
-    { preconditioner: "ic0", onProgress: (e) => control.onProgress?.(e.fraction ?? 0.5, e.stage) },
+    { preconditioner: "amg", onProgress: (e) => control.onProgress?.(e.fraction ?? 0.5, e.stage) },
   );
   return {
     summary: {

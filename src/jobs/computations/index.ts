@@ -1,7 +1,11 @@
 import type { Computation } from "./computation";
 import { femCantileverComputation } from "./fem-cantilever.computation";
 import { femHeatComputation } from "./fem-heat.computation";
+import { femImpactComputation } from "./fem-impact.computation";
+import { femPlateHoleComputation } from "./fem-plate-hole.computation";
 import { mdElasticComputation } from "./md-elastic.computation";
+import { microCompositeComputation } from "./micro-composite.computation";
+import { microPolycrystalComputation } from "./micro-polycrystal.computation";
 import { trainModelComputation } from "./train-model.computation";
 import { transferComputation } from "./transfer.computation";
 import { mdMeltingComputation, mdThermalConductivityComputation } from "./md-thermal.computation";
@@ -13,7 +17,11 @@ export const COMPUTATIONS: Readonly<Record<string, Computation>> = Object.fromEn
     mdThermalConductivityComputation,
     mdMeltingComputation,
     femCantileverComputation,
+    femPlateHoleComputation,
     femHeatComputation,
+    femImpactComputation,
+    microPolycrystalComputation,
+    microCompositeComputation,
     trainModelComputation,
     transferComputation,
   ].map((c) => [c.kind, c]),
