@@ -74,10 +74,11 @@ export async function startFloorServer(databaseUrl: string): Promise<FloorServer
   async function range(element: string, key: string, min: number, max: number) {
     const materials = (
       await pool.query<{ id: number; formula: string }>(
-        `SELECT m.id, m.formula FROM materials m
-         WHERE m.elements @> $1::text[]
-           AND EXISTS (SELECT 1 FROM properties p WHERE p.material_id = m.id AND p.key = $2 AND p.value >= $3 AND p.value <= $4)
-         ORDER BY m.formula LIMIT 50`,
+        // The same plan the API uses for a selective range: materials by key from the (key, value) index.
+        `WITH m AS MATERIALIZED (
+           SELECT id, formula, elements FROM materials
+           WHERE id = ANY(ARRAY(SELECT p.material_id FROM properties p WHERE p.key = $2 AND p.value >= $3 AND p.value <= $4)))
+         SELECT m.id, m.formula FROM m WHERE m.elements @> $1::text[] ORDER BY m.formula LIMIT 50`,
         [[element], key, min, max],
       )
     ).rows;
