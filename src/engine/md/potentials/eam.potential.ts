@@ -317,21 +317,35 @@ class EamForceField implements ForceField {
     const f = this.fext;
     rho.fill(0, 0, M);
     f.fill(0, 0, 3 * M);
-    const perAtom = flags.perAtom === true;
-    const eflag = flags.energy === true || perAtom;
-    const vflag = flags.virial === true || perAtom;
-    if (perAtom) {
-      this.eext = ensureLength(this.eext, cap);
-      this.vext = ensureLength(this.vext, 6 * cap);
-      this.eext.fill(0, 0, M);
-      this.vext.fill(0, 0, 6 * M);
-    }
     if (this.typeBuild !== nl.builds || this.typeExt.length < M) {
       if (this.typeExt.length < M) this.typeExt = new Int32Array(cap);
       for (let k = 0; k < M; k++) this.typeExt[k] = system.types[nl.owner[k]!]!;
       this.typeBuild = nl.builds;
     }
+    if (flags.perAtom !== true) {
+      const eflag = flags.energy === true;
+      out.energy = this.computeWithKernels(nl, eflag, flags.virial === true, out.virial);
+      nl.foldToOwners(f, 3);
+      system.forces.set(f.subarray(0, 3 * n));
+      if (!eflag) out.energy = 0;
+      return;
+    }
+
+    // Per-atom energies and virials (heat flux): densities and embedding as in the kernels;
+    // the force pass below splits each pair's terms between i and j, which the kernel's
+    // hot loop leaves out.
+    this.eext = ensureLength(this.eext, cap);
+    this.vext = ensureLength(this.vext, 6 * cap);
+    this.eext.fill(0, 0, M);
+    this.vext.fill(0, 0, 6 * M);
     const te = this.typeExt;
+    const params = this.kernelParams();
+    eamPairDensities(params, { x: nl.extPos, types: te, start: nl.start, list: nl.list }, 0, n, rho);
+    nl.foldToOwners(rho, 1);
+    const eatom = this.eext;
+    let energy = eamEmbedding(params, te, n, rho, fp, true, eatom);
+    nl.copyToGhosts(fp, 1);
+
     const nt = this.nt;
     const nr = this.t.nr;
     const rdr = 1.0 / this.t.dr;
@@ -343,49 +357,6 @@ class EamForceField implements ForceField {
     const x = nl.extPos;
     const start = nl.start;
     const list = nl.list;
-
-    if (nt === 1 && !perAtom) {
-      out.energy = this.computeSingleSpecies(nl, eflag, vflag, out.virial);
-      nl.foldToOwners(f, 3);
-      system.forces.set(f.subarray(0, 3 * n));
-      if (!eflag) out.energy = 0;
-      return;
-    }
-
-    // Pass 1: densities.
-    for (let i = 0; i < n; i++) {
-      const xi = x[3 * i]!;
-      const yi = x[3 * i + 1]!;
-      const zi = x[3 * i + 2]!;
-      const it = te[i]!;
-      let rhoi = 0;
-      const end = start[i + 1]!;
-      for (let q = start[i]!; q < end; q++) {
-        const j = list[q]!;
-        const dx = xi - x[3 * j]!;
-        const dy = yi - x[3 * j + 1]!;
-        const dz = zi - x[3 * j + 2]!;
-        const rsq = dx * dx + dy * dy + dz * dz;
-        if (rsq >= cutforcesq) continue;
-        const jt = te[j]!;
-        let p = Math.sqrt(rsq) * rdr + 1.0;
-        let m = Math.trunc(p);
-        if (m > nr - 1) m = nr - 1;
-        p -= m;
-        if (p > 1.0) p = 1.0;
-        let c = rhorOff[jt * nt + it]! + 7 * m;
-        rhoi += ((R[c + 3]! * p + R[c + 4]!) * p + R[c + 5]!) * p + R[c + 6]!;
-        c = rhorOff[it * nt + jt]! + 7 * m;
-        rho[j] = rho[j]! + (((R[c + 3]! * p + R[c + 4]!) * p + R[c + 5]!) * p + R[c + 6]!);
-      }
-      rho[i] = rho[i]! + rhoi;
-    }
-    nl.foldToOwners(rho, 1);
-
-    // Embedding.
-    const eatom = this.eext;
-    let energy = eamEmbedding(this.kernelParams(), te, n, rho, fp, eflag, perAtom ? eatom : null);
-    nl.copyToGhosts(fp, 1);
 
     // Pass 2: forces.
     let vxx = 0,
@@ -441,28 +412,22 @@ class EamForceField implements ForceField {
         f[j3] = f[j3]! - fx;
         f[j3 + 1] = f[j3 + 1]! - fy;
         f[j3 + 2] = f[j3 + 2]! - fz;
-        if (eflag) {
-          energy += phi;
-          if (perAtom) {
-            eatom[i] = eatom[i]! + 0.5 * phi;
-            eatom[j] = eatom[j]! + 0.5 * phi;
-          }
-        }
-        if (vflag) {
-          const wxx = dx * fx,
-            wyy = dy * fy,
-            wzz = dz * fz,
-            wxy = dx * fy,
-            wxz = dx * fz,
-            wyz = dy * fz;
-          vxx += wxx;
-          vyy += wyy;
-          vzz += wzz;
-          vxy += wxy;
-          vxz += wxz;
-          vyz += wyz;
-          if (perAtom) addHalfVirial(vatom, i, j, wxx, wyy, wzz, wxy, wxz, wyz);
-        }
+        energy += phi;
+        eatom[i] = eatom[i]! + 0.5 * phi;
+        eatom[j] = eatom[j]! + 0.5 * phi;
+        const wxx = dx * fx,
+          wyy = dy * fy,
+          wzz = dz * fz,
+          wxy = dx * fy,
+          wxz = dx * fz,
+          wyz = dy * fz;
+        vxx += wxx;
+        vyy += wyy;
+        vzz += wzz;
+        vxy += wxy;
+        vxz += wxz;
+        vyz += wyz;
+        addHalfVirial(vatom, i, j, wxx, wyy, wzz, wxy, wxz, wyz);
       }
       f[3 * i] = f[3 * i]! + fxi;
       f[3 * i + 1] = f[3 * i + 1]! + fyi;
@@ -470,7 +435,7 @@ class EamForceField implements ForceField {
     }
     nl.foldToOwners(f, 3);
     system.forces.set(f.subarray(0, 3 * n));
-    out.energy = eflag ? energy : 0;
+    out.energy = energy;
     const v = out.virial;
     v[0] = vxx;
     v[1] = vyy;
@@ -478,23 +443,18 @@ class EamForceField implements ForceField {
     v[3] = vxy;
     v[4] = vxz;
     v[5] = vyz;
-    if (perAtom) {
-      // Ghost pair halves belong to their owners; embedding energies are on locals already.
-      for (let g = n; g < M; g++) {
-        const o = nl.owner[g]!;
-        eatom[o] = eatom[o]! + eatom[g]!;
-      }
-      nl.foldToOwners(vatom, 6);
-      out.perAtomEnergy = eatom.slice(0, n);
-      out.perAtomVirial = vatom.slice(0, 6 * n);
+    // Ghost pair halves belong to their owners; embedding energies are on locals already.
+    for (let g = n; g < M; g++) {
+      const o = nl.owner[g]!;
+      eatom[o] = eatom[o]! + eatom[g]!;
     }
+    nl.foldToOwners(vatom, 6);
+    out.perAtomEnergy = eatom.slice(0, n);
+    out.perAtomVirial = vatom.slice(0, 6 * n);
   }
 
-  /**
-   * One species: ρ_i(r) = ρ_j(r), so the shared kernels evaluate each pair's density
-   * and its derivative once (the generic loop does it twice). Same arithmetic otherwise.
-   */
-  private computeSingleSpecies(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
+  /** Totals only: the shared kernels (the ones the worker threads run) over all locals. */
+  private computeWithKernels(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
     const n = nl.nLocal;
     const params = this.kernelParams();
     const geometry = { x: nl.extPos, types: this.typeExt, start: nl.start, list: nl.list };

@@ -115,26 +115,23 @@ class LjForceField implements ForceField {
     this.fext = ensureLength(this.fext, 3 * M);
     const f = this.fext;
     f.fill(0, 0, 3 * M);
-    const perAtom = flags.perAtom === true;
-    const eflag = flags.energy === true || perAtom;
-    const vflag = flags.virial === true || perAtom;
-    if (perAtom) {
-      this.eext = ensureLength(this.eext, M);
-      this.vext = ensureLength(this.vext, 6 * M);
-      this.eext.fill(0, 0, M);
-      this.vext.fill(0, 0, 6 * M);
-    }
-    if (this.nt === 1 && !perAtom) {
-      out.energy = this.computeSingleSpecies(nl, eflag, vflag, out.virial);
-      nl.foldToOwners(f, 3);
-      system.forces.set(f.subarray(0, 3 * n));
-      return;
-    }
     if (this.typeBuild !== nl.builds || this.typeExt.length < M) {
       if (this.typeExt.length < M) this.typeExt = new Int32Array(nl.capacity);
       for (let k = 0; k < M; k++) this.typeExt[k] = system.types[nl.owner[k]!]!;
       this.typeBuild = nl.builds;
     }
+    if (flags.perAtom !== true) {
+      out.energy = this.computeWithKernel(nl, flags.energy === true, flags.virial === true, out.virial);
+      nl.foldToOwners(f, 3);
+      system.forces.set(f.subarray(0, 3 * n));
+      return;
+    }
+    // Per-atom energies and virials (heat flux) need the pair terms split between i and j:
+    // this loop keeps that bookkeeping out of the shared kernel's hot loop.
+    this.eext = ensureLength(this.eext, M);
+    this.vext = ensureLength(this.vext, 6 * M);
+    this.eext.fill(0, 0, M);
+    this.vext.fill(0, 0, 6 * M);
     const te = this.typeExt;
     const nt = this.nt;
     const { lj1, lj2, lj3, lj4, offset, cutsq } = this;
@@ -180,29 +177,23 @@ class LjForceField implements ForceField {
         f[j3] = f[j3]! - fx;
         f[j3 + 1] = f[j3 + 1]! - fy;
         f[j3 + 2] = f[j3 + 2]! - fz;
-        if (eflag) {
-          const e = r6inv * (lj3[k]! * r6inv - lj4[k]!) - offset[k]!;
-          energy += e;
-          if (perAtom) {
-            eatom[i] = eatom[i]! + 0.5 * e;
-            eatom[j] = eatom[j]! + 0.5 * e;
-          }
-        }
-        if (vflag) {
-          const wxx = dx * fx,
-            wyy = dy * fy,
-            wzz = dz * fz,
-            wxy = dx * fy,
-            wxz = dx * fz,
-            wyz = dy * fz;
-          vxx += wxx;
-          vyy += wyy;
-          vzz += wzz;
-          vxy += wxy;
-          vxz += wxz;
-          vyz += wyz;
-          if (perAtom) addHalfVirial(vatom, i, j, wxx, wyy, wzz, wxy, wxz, wyz);
-        }
+        const e = r6inv * (lj3[k]! * r6inv - lj4[k]!) - offset[k]!;
+        energy += e;
+        eatom[i] = eatom[i]! + 0.5 * e;
+        eatom[j] = eatom[j]! + 0.5 * e;
+        const wxx = dx * fx,
+          wyy = dy * fy,
+          wzz = dz * fz,
+          wxy = dx * fy,
+          wxz = dx * fz,
+          wyz = dy * fz;
+        vxx += wxx;
+        vyy += wyy;
+        vzz += wzz;
+        vxy += wxy;
+        vxz += wxz;
+        vyz += wyz;
+        addHalfVirial(vatom, i, j, wxx, wyy, wzz, wxy, wxz, wyz);
       }
       f[3 * i] = f[3 * i]! + fxi;
       f[3 * i + 1] = f[3 * i + 1]! + fyi;
@@ -210,7 +201,7 @@ class LjForceField implements ForceField {
     }
     nl.foldToOwners(f, 3);
     system.forces.set(f.subarray(0, 3 * n));
-    out.energy = eflag ? energy : 0;
+    out.energy = energy;
     const v = out.virial;
     v[0] = vxx;
     v[1] = vyy;
@@ -218,18 +209,16 @@ class LjForceField implements ForceField {
     v[3] = vxy;
     v[4] = vxz;
     v[5] = vyz;
-    if (perAtom) {
-      nl.foldToOwners(eatom, 1);
-      nl.foldToOwners(vatom, 6);
-      out.perAtomEnergy = eatom.slice(0, n);
-      out.perAtomVirial = vatom.slice(0, 6 * n);
-    }
+    nl.foldToOwners(eatom, 1);
+    nl.foldToOwners(vatom, 6);
+    out.perAtomEnergy = eatom.slice(0, n);
+    out.perAtomVirial = vatom.slice(0, 6 * n);
   }
 
-  /** One species: the shared pair kernel over all locals. */
-  private computeSingleSpecies(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
+  /** Totals only: the shared pair kernel (the one the worker threads run) over all locals. */
+  private computeWithKernel(nl: NeighborList, eflag: boolean, vflag: boolean, virial: Float64Array): number {
     const acc = this.acc;
-    const geometry = { x: nl.extPos, types: NO_TYPES, start: nl.start, list: nl.list };
+    const geometry = { x: nl.extPos, types: this.typeExt, start: nl.start, list: nl.list };
     ljPairForces(this.kernelParams(), geometry, 0, nl.nLocal, this.fext, eflag, vflag, acc, 0);
     virial.set(acc.subarray(1, 7));
     return eflag ? acc[0]! : 0;
@@ -241,7 +230,6 @@ class LjForceField implements ForceField {
   }
 }
 
-const NO_TYPES = new Int32Array(0);
 
 export function addHalfVirial(
   v: Float64Array,
