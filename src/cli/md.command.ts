@@ -58,6 +58,17 @@ function withCommon(cmd: Command): Command {
     .option("--progress", "report progress on stderr");
 }
 
+/** Options of the protocols that run dynamics (thermal conductivity, melting). */
+function seedOption(): Option {
+  return new Option("--seed <n>", "random seed").argParser(positiveInt).default(1);
+}
+
+function threadsOption(): Option {
+  return new Option("--threads <n>", "threads for the force computation (worker_threads)")
+    .argParser(positiveInt)
+    .default(1);
+}
+
 function readPotential(cmd: Command, file: string): Potential {
   let contents: string;
   try {
@@ -196,12 +207,8 @@ export function registerMdCommands(program: Command): void {
     .addOption(
       new Option("--size <NxNxN>", "supercell of conventional cells").argParser(repeatTriple).default([6, 6, 6]),
     )
-    .addOption(new Option("--seed <n>", "random seed").argParser(positiveInt).default(1))
-    .addOption(
-      new Option("--threads <n>", "threads for the force computation (worker_threads)")
-        .argParser(positiveInt)
-        .default(1),
-    )
+    .addOption(seedOption())
+    .addOption(threadsOption())
     .action(function (
       this: Command,
       opts: CommonOptions & {
@@ -259,12 +266,8 @@ export function registerMdCommands(program: Command): void {
     )
     .addOption(new Option("--attempts <n>", "retries when one phase takes over").argParser(positiveInt).default(3))
     .addOption(new Option("--size <NxNxN>", "supercell, long along c").argParser(repeatTriple).default([6, 6, 16]))
-    .addOption(new Option("--seed <n>", "random seed").argParser(positiveInt).default(1))
-    .addOption(
-      new Option("--threads <n>", "threads for the force computation (worker_threads)")
-        .argParser(positiveInt)
-        .default(1),
-    )
+    .addOption(seedOption())
+    .addOption(threadsOption())
     .action(function (
       this: Command,
       opts: CommonOptions & {
