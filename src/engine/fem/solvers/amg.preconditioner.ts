@@ -6,7 +6,6 @@ import { denseCholesky, type DenseCholesky } from "./dense-cholesky";
 import type { Preconditioner } from "./preconditioner.types";
 import {
   galerkinProduct,
-  multiplyRect,
   multiplySparse,
   multiplyTransposed,
   type RectangularCsr,
@@ -141,7 +140,7 @@ export function amgPreconditioner(
     xc.fill(0);
     cycle(l + 1, bc, xc);
     // x += P xc, reusing r as scratch.
-    multiplyRect(P, xc, r);
+    multiply(P, xc, r);
     for (let i = 0; i < x.length; i++) x[i] = (x[i] as number) + (r[i] as number);
     level.smoother.smooth(b, x, false);
   };

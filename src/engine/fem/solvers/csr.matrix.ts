@@ -133,6 +133,7 @@ export function addElementMatrix(A: CsrMatrix, graph: NodeGraph, d: number, node
   }
 }
 
+/** y = A x (A square or rectangular). */
 export function multiply(A: CsrMatrix, x: Float64Array, y: Float64Array): void {
   const { rows, rowPtr, col, val } = A;
   for (let r = 0; r < rows; r++) {

@@ -197,16 +197,6 @@ export function galerkinProduct(
   return multiplySparse(transpose(P), AP, coarseGroups, fineGroups);
 }
 
-/** y = A x for a rectangular A. */
-export function multiplyRect(A: RectangularCsr, x: Float64Array, y: Float64Array): void {
-  const { rows, rowPtr, col, val } = A;
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    const end = rowPtr[r + 1] as number;
-    for (let q = rowPtr[r] as number; q < end; q++) s += (val[q] as number) * (x[col[q] as number] as number);
-    y[r] = s;
-  }
-}
 
 /** y = Aᵀ x without forming Aᵀ (scatter over A's rows). */
 export function multiplyTransposed(A: RectangularCsr, x: Float64Array, y: Float64Array): void {
