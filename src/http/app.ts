@@ -26,14 +26,26 @@ import {
   type Platform,
 } from "../schema/context";
 import { createErrorFormatter } from "../schema/format-error";
-import { queryLimitsPlugin } from "../schema/query-limits";
+import { queryLimitError, queryLimitsPlugin } from "../schema/query-limits";
+import { CompiledQueries } from "./compiled-queries";
 import { exportRouter } from "./export.router";
 import { graphqlPostHandler } from "./graphql-post.handler";
+import { jitGateway } from "./jit.gateway";
+import { QueryFastPath } from "./query-fast-path";
 import { optimadeRouter } from "./optimade.router";
 import { webRouter } from "./web.router";
 
 const GRAPHQL_MAX_BODY = "2mb";
 const GRAPHQL_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
+export interface HttpServerOptions {
+  /**
+   * Queries run compiled by graphql-jit, and plain successful ones skip Apollo's
+   * pipeline (default). Off, every request takes Apollo's usual graphql-js path:
+   * the reference the compiled path is tested against.
+   */
+  readonly compiledQueries?: boolean;
+}
 
 export interface RunningServer {
   readonly url: string;
@@ -51,6 +63,7 @@ export async function startHttpServer(
   dataSource: DataSource,
   config: Config,
   platform: Platform = {},
+  options: HttpServerOptions = {},
 ): Promise<RunningServer> {
   const app = express();
   app.disable("x-powered-by");
@@ -76,8 +89,27 @@ export async function startHttpServer(
     wsServer,
   );
 
+  const limits = { maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost };
+  const compiled =
+    options.compiledQueries === false
+      ? null
+      : new CompiledQueries(schema, {
+          onCompileFailure: (operation, reason) =>
+            log.warn(
+              `graphql-jit cannot compile operation ${operation ?? "(anonymous)"}; graphql-js runs it: ${reason}`,
+            ),
+        });
+  // The checks of the two request plugins below, for requests answered before Apollo sees them.
+  const fastPath =
+    compiled &&
+    new QueryFastPath<GraphQLContext>({
+      compiled,
+      mayRun: (ctx, document, operation, variables) =>
+        canRead(ctx) && queryLimitError(limits, document, operation, variables) === null,
+    });
   const apollo = new ApolloServer<GraphQLContext>({
-    schema,
+    // With a gateway, Apollo still parses, validates, runs the plugins and formats errors; queries run compiled.
+    ...(compiled ? { gateway: jitGateway(schema, compiled) } : { schema }),
     introspection: true,
     includeStacktraceInErrorResponses: !config.isProduction,
     formatError: createErrorFormatter(config.isProduction, (message, error) => log.error(message, error)),
@@ -104,7 +136,9 @@ export async function startHttpServer(
           };
         },
       },
-      queryLimitsPlugin<GraphQLContext>({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost }),
+      queryLimitsPlugin<GraphQLContext>(limits),
+      // A plugin added here that must see every query has to be mirrored in `mayRun` above.
+      ...(fastPath ? [fastPath.plugin()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No type sets cache hints, and this is no federation subgraph; installed by default, these plugins
       // would still hook every request and (cache control) every resolved field.
@@ -147,6 +181,7 @@ export async function startHttpServer(
     maxBodyBytes: GRAPHQL_MAX_BODY_BYTES,
     cors: graphqlCors,
     context: contextOf,
+    ...(fastPath ? { fastPath } : {}),
   });
   httpServer.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (graphqlPost.accepts(req)) graphqlPost.handle(req, res);

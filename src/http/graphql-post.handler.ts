@@ -1,6 +1,7 @@
 import type http from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { log } from "../logger";
+import { JSON_CONTENT_TYPE, type QueryFastPath } from "./query-fast-path";
 
 /**
  * The GraphQL API's hot path: `POST /graphql` with a plain JSON body, handed to
@@ -8,7 +9,8 @@ import { log } from "../logger";
  * `res.send` (which hashes every response for an ETag nobody revalidates on a
  * POST) cost as much per request as a `material(id)` query itself. Everything
  * else, including compressed or non-JSON bodies, GET, preflights and the
- * explorer, still goes through the Express app.
+ * explorer, still goes through the Express app. A query Apollo has already
+ * validated may be answered before Apollo sees it (query-fast-path.ts).
  */
 export type NodeMiddleware = (
   req: http.IncomingMessage,
@@ -22,6 +24,8 @@ export interface GraphQLPostOptions<TContext extends BaseContext> {
   /** CORS headers, the same middleware the Express route uses. */
   readonly cors: NodeMiddleware;
   readonly context: (req: http.IncomingMessage) => Promise<TContext>;
+  /** Answers the plain successful queries before Apollo sees them; absent, Apollo answers everything. */
+  readonly fastPath?: QueryFastPath<TContext>;
 }
 
 export interface GraphQLPostHandler {
@@ -59,10 +63,14 @@ function readJsonBody(req: http.IncomingMessage, maxBytes: number): Promise<unkn
       }
       chunks.push(chunk);
     });
+    let isEnded = false;
     req.on("error", reject);
-    // After `end` this is a no-op; before it, the client went away mid-body.
-    req.on("close", () => reject(new BodyError(400, "request body ended early")));
+    // Before `end`, the client went away mid-body; after it, `close` is routine (no error object to build).
+    req.on("close", () => {
+      if (!isEnded) reject(new BodyError(400, "request body ended early"));
+    });
     req.on("end", () => {
+      isEnded = true;
       try {
         resolve(JSON.parse(Buffer.concat(chunks, size).toString("utf8")));
       } catch (error) {
@@ -89,6 +97,16 @@ export function graphqlPostHandler<TContext extends BaseContext>(
 
   async function respond(req: http.IncomingMessage, res: http.ServerResponse, search: string): Promise<void> {
     const body = await readJsonBody(req, options.maxBodyBytes);
+    const answer = options.fastPath
+      ? await options.fastPath.answer(body, req.headers, () => options.context(req))
+      : null;
+    if (answer !== null) {
+      res.statusCode = 200;
+      res.setHeader("content-type", JSON_CONTENT_TYPE);
+      res.setHeader("content-length", Buffer.byteLength(answer));
+      res.end(answer);
+      return;
+    }
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);

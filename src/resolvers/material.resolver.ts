@@ -60,7 +60,7 @@ export class MaterialResolver {
   }
 
   @FieldResolver(() => [EntryType], { description: "Entries of this composition, from every source or the given ones" })
-  async entries(
+  entries(
     @Root() material: MaterialRecord,
     @Ctx() ctx: GraphQLContext,
     @Arg("source", () => Source, { nullable: true }) source?: Source | null,
@@ -73,7 +73,7 @@ export class MaterialResolver {
   @FieldResolver(() => [PropertyValueType], {
     description: "Every value of these keys across all sources (or the given ones): the cross-database view",
   })
-  async properties(
+  properties(
     @Root() material: MaterialRecord,
     @Ctx() ctx: GraphQLContext,
     @Arg("keys", () => [PropertyKey], { nullable: true }) keys?: PropertyKey[] | null,

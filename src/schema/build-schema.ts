@@ -15,6 +15,7 @@ import { MaterialPredictionResolver, PredictionResolver } from "../resolvers/pre
 import { ModelResolver } from "../resolvers/model.resolver";
 import { TransferResolver } from "../resolvers/transfer.resolver";
 import { MetricsResolver } from "../resolvers/metrics.resolver";
+import { resolveListFieldsDirectly } from "../resolvers/direct-list-fields";
 import "./enums";
 
 let schema: Promise<GraphQLSchema> | undefined;
@@ -46,6 +47,9 @@ export function buildMatGraphSchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
     // Subscriptions bring their own streams (JobWatcher); type-graphql still wants a PubSub to exist.
     pubSub: createPubSub(),
+  }).then((built) => {
+    resolveListFieldsDirectly(built);
+    return built;
   });
   return schema;
 }

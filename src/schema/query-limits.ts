@@ -74,24 +74,36 @@ export function measureOperation(
   return measure(operation.selectionSet, 0, new Set());
 }
 
+/** The error refusing an operation over the limits, or null when it is within them. */
+export function queryLimitError(
+  limits: QueryLimits,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): GraphQLError | null {
+  const { depth, cost } = measureOperation(document, operation, variables);
+  if (depth > limits.maxDepth) {
+    return new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, {
+      extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } },
+    });
+  }
+  if (cost > limits.maxCost) {
+    return new GraphQLError(
+      `query cost ${cost} exceeds the limit of ${limits.maxCost}; ask for fewer fields or smaller pages`,
+      { extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } } },
+    );
+  }
+  return null;
+}
+
 export function queryLimitsPlugin<TContext extends object>(limits: QueryLimits): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request }) {
           if (!operation) return; // graphql reports a missing operation itself
-          const { depth, cost } = measureOperation(document, operation, request.variables ?? {});
-          if (depth > limits.maxDepth) {
-            throw new GraphQLError(`query depth ${depth} exceeds the limit of ${limits.maxDepth}`, {
-              extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } },
-            });
-          }
-          if (cost > limits.maxCost) {
-            throw new GraphQLError(
-              `query cost ${cost} exceeds the limit of ${limits.maxCost}; ask for fewer fields or smaller pages`,
-              { extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } } },
-            );
-          }
+          const error = queryLimitError(limits, document, operation, request.variables ?? {});
+          if (error) throw error;
         },
       };
     },

@@ -162,7 +162,12 @@ export async function searchMaterials(
   const countParams = params.values.slice(0, countParamCount);
   return {
     materials: page.map((r) => {
-      const { sortValue: _sortValue, ...material } = r;
+      // Only a PROPERTY order selects the sort value; other rows are records as they are, uncopied.
+      let material: MaterialRecord = r;
+      if (order.field === "PROPERTY") {
+        const { sortValue: _sortValue, ...rest } = r;
+        material = rest;
+      }
       return { material, cursor: encodeCursor(cursorOf(r)) };
     }),
     hasNextPage: rows.length > args.first,
