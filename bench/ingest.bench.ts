@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
+import type { DataSource } from "typeorm";
 import { createAdapter, runIngest, type SourceAdapter } from "../src/ingest";
 import { openStore } from "../src/store/data-source";
 import { recordsOf, startReplayServer, emptyData, type RecordSet } from "../tests/ingest/support/replay-server";
@@ -16,7 +18,9 @@ import { ensureDatabase } from "./support/bench-database";
  * run's own peak (getrusage maxrss of the worker, server excluded).
  *
  * One JSON line per run on stdout: {"source","records","recordsPerSecond","peakRssMB", …}
- * (also the run's seconds and the worker's own CPU seconds).
+ * (also the run's seconds, the worker's own CPU seconds and, for a local server, the
+ * database server's CPU seconds: on a shared machine the wall-clock rate also depends on
+ * what else runs, the CPU seconds do much less).
  * DATABASE_URL picks the database (default: `matgraph_bench_ingest` on the local
  * PostgreSQL, created when missing; its tables are emptied before each run).
  * BENCH_SIZES overrides the sizes (default "50000,200000").
@@ -69,11 +73,13 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
       source === "OQMD"
         ? createAdapter("oqmd", { baseUrl: serverUrl, pageSize: 2000, http })
         : createAdapter("jarvis", { file: `${serverUrl}/jarvis/dft_3d_bench.json`, pageSize: 2000, http });
+    const serverCpuBefore = await databaseCpuSeconds(store.dataSource);
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
     const summary = await runIngest(store.dataSource, adapter, { batchSize: 2000 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuAfter = await databaseCpuSeconds(store.dataSource);
     const [{ entries }] = await store.dataSource.query(`SELECT count(*)::int AS entries FROM entries`);
     const [{ properties }] = await store.dataSource.query(`SELECT count(*)::int AS properties FROM properties`);
     const [{ polymorphs }] = await store.dataSource.query(`SELECT count(*)::int AS polymorphs FROM polymorphs`);
@@ -90,6 +96,8 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
         // CPU the worker itself used (normalising, building statements): on a shared machine the
         // wall-clock rate also depends on what else runs; the database server's CPU is not in it.
         workerCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(2),
+        // CPU of the database server processes serving this worker (local server only, else null).
+        databaseCpuSeconds: databaseCpuDelta(serverCpuBefore, serverCpuAfter),
         inserted: summary.inserted,
         skipped: summary.skipped,
         properties,
@@ -100,6 +108,39 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
   } finally {
     await store.close();
   }
+}
+
+/**
+ * CPU seconds used so far by each server process of this database (the worker's pool
+ * connections; the bench database has no other users), read from /proc: only for a
+ * server on this machine that this user may inspect, otherwise undefined.
+ */
+async function databaseCpuSeconds(dataSource: DataSource): Promise<Map<number, number> | undefined> {
+  const rows: Array<{ pid: number }> = await dataSource.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
+  );
+  const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
+  const seconds = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // Not on this machine, not ours to read, or the process has just ended.
+    }
+  }
+  return seconds.size > 0 ? seconds : undefined;
+}
+
+/** Processes that started during the run count whole; ones that ended during it are lost (idle pool connections). */
+function databaseCpuDelta(
+  before: Map<number, number> | undefined,
+  after: Map<number, number> | undefined,
+): number | null {
+  if (!before || !after) return null;
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return +total.toFixed(2);
 }
 
 function runChild(args: string[]): Promise<string> {

@@ -18,6 +18,8 @@ const RECORDS = [
   { jid: "JVASP-1", s: "brackets ] } [ { inside", q: 'a "quoted" \\ back\\slash', n: [1, [2, { x: 3 }]] },
   { jid: "JVASP-2", atoms: { elements: ["Ni", "Ω"], coords: [[0, 0, 0]] }, e: "na" },
   { jid: "JVASP-3", empty: {}, list: [] },
+  // Runs of backslashes before a quote (escaped or not) and at the end of a string.
+  { jid: "JVASP-4", tail: "ends in a backslash \\", both: '\\"', many: '\\\\\\"}]x', after: ["]", "\\", "{"] },
 ];
 
 describe("dumpRecords", () => {
@@ -40,7 +42,7 @@ describe("dumpRecords", () => {
   it("numbers records from 0 and reports a truncated dump", async () => {
     const indexes: number[] = [];
     for await (const r of dumpRecords(chunks(Buffer.from(JSON.stringify(RECORDS)), 9))) indexes.push(r.index);
-    expect(indexes).toEqual([0, 1, 2]);
+    expect(indexes).toEqual(RECORDS.map((_, i) => i));
     const cut = Buffer.from(JSON.stringify(RECORDS).slice(0, 60));
     await expect(collect(cut)).rejects.toThrow(/truncated/);
   });

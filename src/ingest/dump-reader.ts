@@ -91,59 +91,114 @@ async function* unzipFirstMember(chunks: AsyncGenerator<Buffer>): AsyncGenerator
 /** Splits the decoded bytes into record texts: elements of a top-level array, or JSON lines (one object per line). */
 export async function* dumpRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<DumpRecord> {
   const decoder = new TextDecoder("utf-8");
-  let recordDepth = -1; // 1 inside a top-level array, 0 for JSON lines; -1 until the first character decides
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let inRecord = false;
+  const state: ScanState = {
+    recordDepth: -1,
+    depth: 0,
+    inString: false,
+    escaped: false,
+    inRecord: false,
+    recordStart: -1,
+  };
+  const cuts: number[] = [];
   let parts: string[] = [];
   let index = 0;
   for await (const chunk of decodedChunks(input)) {
     const text = decoder.decode(chunk, { stream: true });
-    let start = inRecord ? 0 : -1;
-    for (let i = 0; i < text.length; i += 1) {
-      const ch = text.charCodeAt(i);
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (ch === 92 /* \ */) escaped = true;
-        else if (ch === 34 /* " */) inString = false;
-        continue;
-      }
-      if (recordDepth < 0) {
-        if (ch === 32 || ch === 10 || ch === 13 || ch === 9 || ch === 0xfeff) continue;
-        if (ch === 91 /* [ */) {
-          recordDepth = 1;
-          depth = 1;
-          continue;
-        }
-        if (ch !== 123 /* { */) throw new RecordError("a dump must be a JSON array of records or JSON lines");
-        recordDepth = 0;
-      }
-      if (ch === 34) {
-        inString = true;
-      } else if (ch === 123 || ch === 91) {
-        if (depth === recordDepth) {
-          inRecord = true;
-          start = i;
-        }
-        depth += 1;
-      } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
-        depth -= 1;
-        if (depth === recordDepth && inRecord) {
-          parts.push(text.slice(start, i + 1));
-          yield { text: parts.join(""), index };
-          index += 1;
-          parts = [];
-          inRecord = false;
-          start = -1;
-        }
-      }
+    cuts.length = 0;
+    scanChunk(text, state, cuts);
+    for (let c = 0; c < cuts.length; c += 2) {
+      const start = cuts[c] as number;
+      const end = cuts[c + 1] as number;
+      parts.push(text.slice(start < 0 ? 0 : start, end));
+      yield { text: parts.length === 1 ? (parts[0] as string) : parts.join(""), index };
+      index += 1;
+      parts = [];
     }
-    if (inRecord) parts.push(text.slice(start));
+    // A record still open continues in the next chunk (recordStart -1: it covers this whole chunk).
+    if (state.inRecord) parts.push(text.slice(Math.max(state.recordStart, 0)));
   }
-  if (inString || inRecord || (recordDepth === 1 && depth !== 0)) {
+  if (state.inString || state.inRecord || (state.recordDepth === 1 && state.depth !== 0)) {
     throw new RecordError(`dump ends inside record ${index} (truncated file?)`);
   }
+}
+
+interface ScanState {
+  /** 1 inside a top-level array, 0 for JSON lines; -1 until the first character decides. */
+  recordDepth: number;
+  depth: number;
+  inString: boolean;
+  escaped: boolean;
+  inRecord: boolean;
+  /** Where the record open at the chunk's end starts in it; -1 when it began in an earlier chunk. */
+  recordStart: number;
+}
+
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * Scans one decoded chunk, carrying the state across chunks, and appends the
+ * [start, end) offsets of every record that ends in it (start -1: it began in an
+ * earlier chunk). A plain function rather than the generator's own loop, and string
+ * contents are skipped with indexOf: scanning character by character was the reader's cost.
+ */
+function scanChunk(text: string, s: ScanState, cuts: number[]): void {
+  const n = text.length;
+  let start = -1;
+  let i = 0;
+  while (i < n) {
+    if (s.inString) {
+      if (s.escaped) {
+        s.escaped = false;
+        i += 1;
+        continue;
+      }
+      const quote = text.indexOf('"', i);
+      const stop = quote < 0 ? n : quote;
+      // Backslashes right before the quote (or the chunk's end): an odd run escapes it.
+      let run = 0;
+      for (let k = stop - 1; k >= i && text.charCodeAt(k) === BACKSLASH; k -= 1) run += 1;
+      if (quote < 0) {
+        s.escaped = run % 2 === 1;
+        break;
+      }
+      if (run % 2 === 0) s.inString = false;
+      i = quote + 1;
+      continue;
+    }
+    const ch = text.charCodeAt(i);
+    if (s.recordDepth < 0) {
+      if (ch === 32 || ch === 10 || ch === 13 || ch === 9 || ch === 0xfeff) {
+        i += 1;
+        continue;
+      }
+      if (ch === 91 /* [ */) {
+        s.recordDepth = 1;
+        s.depth = 1;
+        i += 1;
+        continue;
+      }
+      if (ch !== 123 /* { */) throw new RecordError("a dump must be a JSON array of records or JSON lines");
+      s.recordDepth = 0;
+    }
+    if (ch === QUOTE) {
+      s.inString = true;
+    } else if (ch === 123 || ch === 91) {
+      if (s.depth === s.recordDepth) {
+        s.inRecord = true;
+        start = i;
+      }
+      s.depth += 1;
+    } else if (ch === 125 /* } */ || ch === 93 /* ] */) {
+      s.depth -= 1;
+      if (s.depth === s.recordDepth && s.inRecord) {
+        cuts.push(start, i + 1);
+        s.inRecord = false;
+      }
+    }
+    i += 1;
+  }
+  s.recordStart = s.inRecord ? start : -1;
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

@@ -1,0 +1,178 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { from as copyFrom, type CopyStreamQuery } from "pg-copy-streams";
+import type { EntityManager } from "typeorm";
+
+/**
+ * Rows sent with `COPY … FROM STDIN (FORMAT binary)`. A real PostgreSQL loads rows this
+ * way with no statement per row and several rows per heap write; the binary format
+ * carries numbers as their 8 bytes, so neither side prints or parses decimal text
+ * (both showed in profiles of the text format) and doubles arrive bit for bit. The
+ * embedded store (PGlite behind its socket) does not take COPY FROM STDIN; callers keep
+ * their statement path for it.
+ *
+ * Layout (PostgreSQL manual, "COPY", binary format): a signature and two zero words,
+ * then per row a 16-bit field count and per field a 32-bit byte length (-1 for NULL)
+ * and the value in its type's send format, then a -1 field count. Values are big-endian.
+ */
+const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+const FLOAT8_OID = 701;
+const TEXT_OID = 25;
+/** PostgreSQL timestamps count microseconds from 2000-01-01 00:00 UTC. */
+const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
+
+export class BinaryCopyRows {
+  private buffer = Buffer.allocUnsafe(1 << 20);
+  private at = 0;
+  private rows = 0;
+
+  constructor(private readonly fieldsPerRow: number) {
+    SIGNATURE.copy(this.buffer, 0);
+    this.at = SIGNATURE.length;
+    this.buffer.writeInt32BE(0, this.at); // flags
+    this.buffer.writeInt32BE(0, this.at + 4); // header extension length
+    this.at += 8;
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  /** Starts a row; its fields follow in the table's column order given to copyInto. */
+  row(): this {
+    this.room(2);
+    this.buffer.writeInt16BE(this.fieldsPerRow, this.at);
+    this.at += 2;
+    this.rows += 1;
+    return this;
+  }
+
+  int4(value: number | null | undefined): this {
+    if (value === null || value === undefined) return this.nullField();
+    this.room(8);
+    this.buffer.writeInt32BE(4, this.at);
+    this.buffer.writeInt32BE(value, this.at + 4);
+    this.at += 8;
+    return this;
+  }
+
+  int2(value: number | null | undefined): this {
+    if (value === null || value === undefined) return this.nullField();
+    this.room(6);
+    this.buffer.writeInt32BE(2, this.at);
+    this.buffer.writeInt16BE(value, this.at + 4);
+    this.at += 6;
+    return this;
+  }
+
+  float8(value: number | null | undefined): this {
+    if (value === null || value === undefined) return this.nullField();
+    this.room(12);
+    this.buffer.writeInt32BE(8, this.at);
+    this.buffer.writeDoubleBE(value, this.at + 4);
+    this.at += 12;
+    return this;
+  }
+
+  text(value: string | null | undefined): this {
+    if (value === null || value === undefined) return this.nullField();
+    this.room(4 + 3 * value.length); // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const bytes = this.buffer.write(value, this.at + 4, "utf8");
+    this.buffer.writeInt32BE(bytes, this.at);
+    this.at += 4 + bytes;
+    return this;
+  }
+
+  /** jsonb's send format: a version byte (1), then the JSON text. */
+  jsonb(jsonText: string | null | undefined): this {
+    if (jsonText === null || jsonText === undefined) return this.nullField();
+    this.room(5 + 3 * jsonText.length);
+    this.buffer[this.at + 4] = 1;
+    const bytes = this.buffer.write(jsonText, this.at + 5, "utf8");
+    this.buffer.writeInt32BE(bytes + 1, this.at);
+    this.at += 5 + bytes;
+    return this;
+  }
+
+  timestamptz(date: Date): this {
+    this.room(12);
+    this.buffer.writeInt32BE(8, this.at);
+    this.buffer.writeBigInt64BE(BigInt(Math.round((date.getTime() - POSTGRES_EPOCH_MS) * 1000)), this.at + 4);
+    this.at += 12;
+    return this;
+  }
+
+  /** A float8[] of rows of numbers (a lattice, fractional coordinates) flattened in row order. */
+  float8Rows(rows: ReadonlyArray<readonly number[]> | null | undefined): this {
+    if (rows === null || rows === undefined) return this.nullField();
+    let count = 0;
+    for (const row of rows) count += row.length;
+    this.room(4 + 20 + 12 * count);
+    const start = this.arrayHeader(FLOAT8_OID, count);
+    for (const row of rows) {
+      for (const x of row) {
+        this.buffer.writeInt32BE(8, this.at);
+        this.buffer.writeDoubleBE(x, this.at + 4);
+        this.at += 12;
+      }
+    }
+    this.buffer.writeInt32BE(this.at - start - 4, start);
+    return this;
+  }
+
+  float8Array(values: readonly number[] | null | undefined): this {
+    return values === null || values === undefined ? this.nullField() : this.float8Rows([values]);
+  }
+
+  textArray(values: readonly string[] | null | undefined): this {
+    if (values === null || values === undefined) return this.nullField();
+    this.room(4 + 20);
+    const start = this.arrayHeader(TEXT_OID, values.length);
+    for (const v of values) this.text(v);
+    this.buffer.writeInt32BE(this.at - start - 4, start);
+    return this;
+  }
+
+  /** Sends the rows into `table (columns)` on the transaction's own connection. */
+  async copyInto(manager: EntityManager, table: string, columns: readonly string[]): Promise<void> {
+    if (this.rows === 0) return;
+    if (columns.length !== this.fieldsPerRow) throw new Error(`COPY ${table}: ${columns.length} columns named`);
+    const runner = manager.queryRunner;
+    if (!runner) throw new Error("COPY needs a transaction's query runner");
+    this.room(2);
+    this.buffer.writeInt16BE(-1, this.at);
+    const data = this.buffer.subarray(0, this.at + 2);
+    const client = (await runner.connect()) as { query(query: CopyStreamQuery): CopyStreamQuery };
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN (FORMAT binary)`));
+    await pipeline(Readable.from([data]), stream);
+  }
+
+  /** A one-dimensional array's header, after a length word filled in once its elements are written. */
+  private arrayHeader(elementOid: number, count: number): number {
+    const start = this.at;
+    this.buffer.writeInt32BE(1, start + 4); // dimensions
+    this.buffer.writeInt32BE(0, start + 8); // flags (the elements' own -1 lengths mark NULLs)
+    this.buffer.writeInt32BE(elementOid, start + 12);
+    this.buffer.writeInt32BE(count, start + 16);
+    this.buffer.writeInt32BE(1, start + 20); // lower bound
+    this.at += 24;
+    return start;
+  }
+
+  private nullField(): this {
+    this.room(4);
+    this.buffer.writeInt32BE(-1, this.at);
+    this.at += 4;
+    return this;
+  }
+
+  /** Grows the buffer (doubling) so that `bytes` more fit. */
+  private room(bytes: number): void {
+    if (this.at + bytes <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < this.at + bytes) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
+}
