@@ -41,38 +41,27 @@ export class VelocityVerlet {
     }
     const dt = this.dt;
     const n = sim.system.n;
+    const x = sim.system.positions;
     const v = sim.system.velocities;
     const f = sim.system.forces;
     const m = sim.masses;
-    const ftm2v = sim.units.ftm2v;
+    const halfDtFtm2v = 0.5 * dt * sim.units.ftm2v;
     const frozen = sim.frozen;
     const th = this.thermostat;
 
     if (th?.kind === "nose-hoover-chain") th.halfStep(sim, dt);
-    for (let i = 0; i < n; i++) {
-      if (frozen?.[i]) continue;
-      const c = (0.5 * dt * ftm2v) / m[i]!;
-      const i3 = 3 * i;
-      v[i3] = v[i3]! + c * f[i3]!;
-      v[i3 + 1] = v[i3 + 1]! + c * f[i3 + 1]!;
-      v[i3 + 2] = v[i3 + 2]! + c * f[i3 + 2]!;
-    }
     if (th?.kind === "langevin") {
+      kick(v, f, m, frozen, n, halfDtFtm2v);
       this.drift(0.5 * dt);
       th.apply(sim, dt);
       this.drift(0.5 * dt);
     } else {
-      this.drift(dt);
+      // One pass instead of two (the same arithmetic): this runs on one thread
+      // while force worker threads wait.
+      kickDrift(x, v, f, m, frozen, n, halfDtFtm2v, dt);
     }
     sim.computeForces({ ...this.flags, energy: energyNeeded });
-    for (let i = 0; i < n; i++) {
-      if (frozen?.[i]) continue;
-      const c = (0.5 * dt * ftm2v) / m[i]!;
-      const i3 = 3 * i;
-      v[i3] = v[i3]! + c * f[i3]!;
-      v[i3 + 1] = v[i3 + 1]! + c * f[i3 + 1]!;
-      v[i3 + 2] = v[i3 + 2]! + c * f[i3 + 2]!;
-    }
+    kick(v, f, m, frozen, n, halfDtFtm2v);
     if (th?.kind === "nose-hoover-chain") th.halfStep(sim, dt);
     if (this.barostat) this.barostat.apply(sim, dt);
     sim.step++;
@@ -93,5 +82,51 @@ export class VelocityVerlet {
       x[3 * i + 1] = x[3 * i + 1]! + h * v[3 * i + 1]!;
       x[3 * i + 2] = x[3 * i + 2]! + h * v[3 * i + 2]!;
     }
+  }
+}
+
+/** v += (½ dt ftm2v / m) f for every mobile atom. */
+function kick(
+  v: Float64Array,
+  f: Float64Array,
+  m: Float64Array,
+  frozen: Uint8Array | null,
+  n: number,
+  halfDtFtm2v: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (frozen !== null && frozen[i]) continue;
+    const c = halfDtFtm2v / m[i]!;
+    const i3 = 3 * i;
+    v[i3] = v[i3]! + c * f[i3]!;
+    v[i3 + 1] = v[i3 + 1]! + c * f[i3 + 1]!;
+    v[i3 + 2] = v[i3 + 2]! + c * f[i3 + 2]!;
+  }
+}
+
+/** kick, then x += dt v, atom by atom (each atom's drift uses only its own kicked velocity). */
+function kickDrift(
+  x: Float64Array,
+  v: Float64Array,
+  f: Float64Array,
+  m: Float64Array,
+  frozen: Uint8Array | null,
+  n: number,
+  halfDtFtm2v: number,
+  dt: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    if (frozen !== null && frozen[i]) continue;
+    const c = halfDtFtm2v / m[i]!;
+    const i3 = 3 * i;
+    const vx = v[i3]! + c * f[i3]!;
+    const vy = v[i3 + 1]! + c * f[i3 + 1]!;
+    const vz = v[i3 + 2]! + c * f[i3 + 2]!;
+    v[i3] = vx;
+    v[i3 + 1] = vy;
+    v[i3 + 2] = vz;
+    x[i3] = x[i3]! + dt * vx;
+    x[i3 + 1] = x[i3 + 1]! + dt * vy;
+    x[i3 + 2] = x[i3 + 2]! + dt * vz;
   }
 }

@@ -22,6 +22,12 @@ export interface PairSearchExecutor {
    * or a count larger than nl.list.length when the list must grow.
    */
   searchPairs(nl: NeighborList, bins: BinnedAtoms, shape: BinGridShape): number;
+  /**
+   * With nl.extPos holding the current local positions: write the ghost positions
+   * for cell matrix h and return the largest squared displacement of a local since
+   * the last build (nl.refPos). Same arithmetic as updateGhosts and needsRebuild.
+   */
+  refreshGhosts?(nl: NeighborList, h: Float64Array): number;
 }
 
 export class NeighborList {
@@ -37,14 +43,17 @@ export class NeighborList {
   owner: Int32Array = new Int32Array(0);
   /** Image triplet of each extended atom (0,0,0 for locals). */
   image: Int16Array = new Int16Array(0);
+  /**
+   * Local positions at the last build. During a build it holds the locals' fractional
+   * coordinates instead (it is overwritten at the end), which saves a scratch array.
+   */
+  refPos: Float64Array = new Float64Array(0);
   /** CSR: neighbours of local i are list[start[i] .. start[i+1]). */
   start: Int32Array = new Int32Array(1);
   list: Int32Array = new Int32Array(0);
   builds = 0;
 
-  private refPos: Float64Array = new Float64Array(0);
   /** Build scratch kept between builds: rebuilds every few steps would otherwise leave garbage. */
-  private frac: Float64Array = new Float64Array(0);
   private binFill: Int32Array = new Int32Array(0);
   private refCell = new Float64Array(9);
   private maxImage = 0;
@@ -57,7 +66,10 @@ export class NeighborList {
   /** Runs the pair search of each build on several threads, when set (shared lists only). */
   pairSearch: PairSearchExecutor | null = null;
 
-  /** Keep extPos, start and list in SharedArrayBuffers, so force threads read them in place. */
+  /**
+   * Keep extPos, owner, image, refPos, start and list in SharedArrayBuffers, so force
+   * threads read them in place.
+   */
   readonly shared: boolean;
 
   constructor(cutoff: number, skin: number, options: { shared?: boolean } = {}) {
@@ -78,8 +90,24 @@ export class NeighborList {
       : new Int32Array(length);
   }
 
+  private int16(length: number): Int16Array {
+    return this.shared
+      ? new Int16Array(new SharedArrayBuffer(length * Int16Array.BYTES_PER_ELEMENT))
+      : new Int16Array(length);
+  }
+
   /** Ensure the list is valid for the current configuration; rebuild if needed, else refresh ghosts. */
   update(system: AtomSystem): boolean {
+    const refresh = this.pairSearch?.refreshGhosts;
+    if (this.nLocal === system.n && refresh) {
+      // Threads check displacements and move ghosts in one pass; the ghosts are
+      // wasted only on the steps that rebuild anyway.
+      this.extPos.set(system.positions.subarray(0, 3 * this.nLocal));
+      const max2 = refresh.call(this.pairSearch, this, system.box.h);
+      if (!this.exceedsSkin(max2, system)) return false;
+      this.build(system);
+      return true;
+    }
     if (this.nLocal !== system.n || this.needsRebuild(system)) {
       this.build(system);
       return true;
@@ -99,6 +127,11 @@ export class NeighborList {
       const d2 = dx * dx + dy * dy + dz * dz;
       if (d2 > max2) max2 = d2;
     }
+    return this.exceedsSkin(max2, system);
+  }
+
+  /** Could two atoms have come closer than the skin, given the largest squared local displacement? */
+  private exceedsSkin(max2: number, system: AtomSystem): boolean {
     let cellTerm = 0;
     const h = system.box.h;
     const h0 = this.refCell;
@@ -159,53 +192,19 @@ export class NeighborList {
     const reach = delta.map((d) => Math.ceil(d)) as [number, number, number];
     this.maxImage = Math.max(...reach);
 
-    // Fractional coordinates of locals.
-    if (this.frac.length !== 3 * n) this.frac = new Float64Array(3 * n);
-    const frac = this.frac;
-    const s = [0, 0, 0];
-    const p = system.positions;
-    for (let i = 0; i < n; i++) {
-      box.toFractional(p[3 * i]!, p[3 * i + 1]!, p[3 * i + 2]!, s);
-      frac[3 * i] = s[0]!;
-      frac[3 * i + 1] = s[1]!;
-      frac[3 * i + 2] = s[2]!;
-    }
+    // Fractional coordinates of locals, in refPos until the end of the build.
+    if (this.refPos.length !== 3 * n) this.refPos = this.float64(3 * n);
+    const frac = this.refPos;
+    toFractionalAll(system.positions, box.inv, n, frac);
 
-    // Count then fill ghosts.
-    let nGhost = 0;
-    for (let pass = 0; pass < 2; pass++) {
-      if (pass === 1) this.allocateExtended(n, nGhost);
-      let g = n;
-      for (let i = 0; i < n; i++) {
-        const f0 = frac[3 * i]!;
-        const f1 = frac[3 * i + 1]!;
-        const f2 = frac[3 * i + 2]!;
-        for (let a = -reach[0]; a <= reach[0]; a++) {
-          const t0 = f0 + a;
-          if (t0 < -delta[0] || t0 >= 1 + delta[0]) continue;
-          for (let b = -reach[1]; b <= reach[1]; b++) {
-            const t1 = f1 + b;
-            if (t1 < -delta[1] || t1 >= 1 + delta[1]) continue;
-            for (let c = -reach[2]; c <= reach[2]; c++) {
-              const t2 = f2 + c;
-              if (t2 < -delta[2] || t2 >= 1 + delta[2]) continue;
-              if (a === 0 && b === 0 && c === 0) continue;
-              if (pass === 0) {
-                nGhost++;
-              } else {
-                this.owner[g] = i;
-                this.image[3 * g] = a;
-                this.image[3 * g + 1] = b;
-                this.image[3 * g + 2] = c;
-                g++;
-              }
-            }
-          }
-        }
-      }
-    }
-    for (let i = 0; i < n; i++) this.owner[i] = i;
-    this.image.fill(0, 0, 3 * n);
+    // Ghosts, in owner order (the threads' per-owner passes rely on it): one pass into
+    // the arrays as they are, a second only when they were too short.
+    const [d0, d1, d2] = delta;
+    const [r0, r1, r2] = reach;
+    const nGhost = placeGhosts(frac, n, d0, d1, d2, r0, r1, r2, this.owner, this.image);
+    const placed = n + nGhost <= this.owner.length;
+    this.allocateExtended(n, nGhost, n * (1 + 2 * d0) * (1 + 2 * d1) * (1 + 2 * d2));
+    if (!placed) placeGhosts(frac, n, d0, d1, d2, r0, r1, r2, this.owner, this.image);
     this.updateGhosts(system);
 
     // Bins in fractional space over the extended region, each at least rc/2 thick
@@ -232,23 +231,11 @@ export class NeighborList {
       this.sortedKey = this.int32(this.capacity);
       this.sortedPos = this.float64(3 * this.capacity);
     }
-    const img = this.image;
-    const own = this.owner;
     const binStart = this.binStart;
     binStart.fill(0, 0, nBins + 1);
-    for (let k = 0; k < M; k++) {
-      const o = own[k]!;
-      const b0 = clampBin(Math.floor((frac[3 * o]! + img[3 * k]! + delta[0]) / w[0]!), nbx);
-      const b1 = clampBin(Math.floor((frac[3 * o + 1]! + img[3 * k + 1]! + delta[1]) / w[1]!), nby);
-      const b2 = clampBin(Math.floor((frac[3 * o + 2]! + img[3 * k + 2]! + delta[2]) / w[2]!), nbz);
-      const bin = (b0 * nby + b1) * nbz + b2;
-      this.binOf[k] = bin;
-      binStart[bin + 1] = binStart[bin + 1]! + 1;
-    }
-    for (let b = 0; b < nBins; b++) binStart[b + 1] = binStart[b + 1]! + binStart[b]!;
-    // Counting sort into contiguous per-bin arrays. The key encodes the half-list
-    // rule in one integer comparison: pair (i, k) is kept iff key[k] > 2i, where
-    // key = 2k for locals and 2·owner + [image is in the positive half] for ghosts.
+    const grid: BinGrid = { d0, d1, d2, w0: w[0]!, w1: w[1]!, w2: w[2]!, nbx, nby, nbz };
+    assignBins(frac, this.owner, this.image, M, grid, this.binOf, binStart);
+    prefixSum(binStart, nBins);
     if (this.binFill.length < nBins) this.binFill = new Int32Array(this.binStart.length);
     const fill = this.binFill;
     fill.set(binStart.subarray(0, nBins));
@@ -256,49 +243,13 @@ export class NeighborList {
     const sorted = this.sorted;
     const sortedKey = this.sortedKey;
     const sp = this.sortedPos;
-    for (let k = 0; k < M; k++) {
-      const slot = fill[this.binOf[k]!]!++;
-      sorted[slot] = k;
-      let key: number;
-      if (k < n) key = 2 * k;
-      else {
-        const a = img[3 * k]!;
-        const b = img[3 * k + 1]!;
-        const positive = a > 0 || (a === 0 && (b > 0 || (b === 0 && img[3 * k + 2]! > 0)));
-        key = 2 * own[k]! + (positive ? 1 : 0);
-      }
-      sortedKey[slot] = key;
-      sp[3 * slot] = e[3 * k]!;
-      sp[3 * slot + 1] = e[3 * k + 1]!;
-      sp[3 * slot + 2] = e[3 * k + 2]!;
-    }
+    sortIntoBins(n, M, this.owner, this.image, e, this.binOf, fill, sorted, sortedKey, sp);
 
     // Stencil of bin offsets.
-    const orth = box.isOrthorhombic();
     if (this.stencil.length === 0) this.stencil = this.int32(3 * 125);
-    let stencilLength = 0;
-    for (let a = -2; a <= 2; a++)
-      for (let b = -2; b <= 2; b++)
-        for (let c = -2; c <= 2; c++) {
-          if (orth) {
-            const gx = Math.max(0, Math.abs(a) - 1) * thick[0]!;
-            const gy = Math.max(0, Math.abs(b) - 1) * thick[1]!;
-            const gz = Math.max(0, Math.abs(c) - 1) * thick[2]!;
-            if (gx * gx + gy * gy + gz * gz >= rc2) continue;
-          }
-          this.stencil[3 * stencilLength] = a;
-          this.stencil[3 * stencilLength + 1] = b;
-          this.stencil[3 * stencilLength + 2] = c;
-          stencilLength++;
-        }
+    const stencilLength = fillStencil(box.isOrthorhombic(), thick[0]!, thick[1]!, thick[2]!, rc2, this.stencil);
 
     if (this.start.length !== n + 1) this.start = this.int32(n + 1);
-    if (this.list.length === 0) {
-      // Half of the atoms in a sphere of radius rc at the mean density, plus 20 %;
-      // a denser configuration grows the list on the spot.
-      const pairsPerAtom = ((2 / 3) * Math.PI * rc * rc * rc * n) / box.volume;
-      this.list = this.int32(Math.ceil(n * pairsPerAtom * 1.2) + 1024);
-    }
     const bins: BinnedAtoms = {
       x: e,
       binOf: this.binOf,
@@ -317,25 +268,33 @@ export class NeighborList {
         this.start[n] = end;
         break;
       }
-      // Rare (growing density): size for what the search counted, and search again.
-      this.list = this.int32(Math.ceil(end * 1.25));
+      // The first search only counts (the list is empty): size the list to the count
+      // plus 5 %, which is all a liquid or a warm crystal needs between builds. Later,
+      // rarely (growing density), grow by a quarter of what the search counted. An
+      // estimate from the mean density instead would be 5 % short for an fcc crystal,
+      // or leave 20 % unused for a liquid.
+      this.list = this.int32(this.list.length === 0 ? Math.ceil(end * 1.05) + 1024 : Math.ceil(end * 1.25));
     }
-    if (this.refPos.length !== system.positions.length) this.refPos = new Float64Array(system.positions.length);
     this.refPos.set(system.positions);
     this.refCell.set(box.h);
     this.builds++;
   }
 
-  private allocateExtended(n: number, nGhost: number): void {
+  /**
+   * Room for n locals and nGhost ghosts. `expected` is the extended count at uniform
+   * density: a perfect starting lattice can have fewer ghosts than the liquid it melts
+   * into, and growing later would hold old and new arrays at once (peak memory).
+   */
+  private allocateExtended(n: number, nGhost: number, expected: number): void {
     const M = n + nGhost;
     this.nLocal = n;
     this.nTotal = M;
     if (this.extPos.length < 3 * M) {
       // Headroom so that small changes in ghost count do not reallocate every build.
-      const cap = Math.ceil(M * 1.2) + 16;
+      const cap = Math.ceil(Math.max(M, expected) * 1.05) + 64;
       this.extPos = this.float64(3 * cap);
-      this.owner = new Int32Array(cap);
-      this.image = new Int16Array(3 * cap);
+      this.owner = this.int32(cap);
+      this.image = this.int16(3 * cap);
     }
   }
 
@@ -348,7 +307,6 @@ export class NeighborList {
       this.start,
       this.list,
       this.refPos,
-      this.frac,
       this.binFill,
       this.binStart,
       this.binOf,
@@ -356,6 +314,17 @@ export class NeighborList {
       this.sortedKey,
       this.sortedPos,
     ].reduce((s, a) => s + a.byteLength, 0);
+  }
+
+  /**
+   * 3 doubles per extended atom (capacity) that the list needs only inside build():
+   * positions in bin order for the pair search. Between builds a force field may use
+   * it as its extended force buffer instead of holding another array of that size
+   * (less peak memory); every build overwrites it, so whatever is written there must
+   * be used before the next update().
+   */
+  get buildScratch(): Float64Array {
+    return this.sortedPos;
   }
 
   /** Capacity of the extended arrays (atoms), for sizing scratch buffers. */
@@ -366,4 +335,194 @@ export class NeighborList {
 
 function clampBin(b: number, nb: number): number {
   return b < 0 ? 0 : b >= nb ? nb - 1 : b;
+}
+
+// The build's loops are plain functions of typed arrays: small units that V8 optimises
+// once each (one large method was recompiled on stack many times, costing time and
+// compiler memory).
+
+/** frac = positions · inv (row vectors), as Box.toFractional. */
+function toFractionalAll(p: Float64Array, v: Float64Array, n: number, frac: Float64Array): void {
+  const v0 = v[0]!,
+    v1 = v[1]!,
+    v2 = v[2]!,
+    v3 = v[3]!,
+    v4 = v[4]!,
+    v5 = v[5]!,
+    v6 = v[6]!,
+    v7 = v[7]!,
+    v8 = v[8]!;
+  for (let i = 0; i < 3 * n; i += 3) {
+    const x = p[i]!;
+    const y = p[i + 1]!;
+    const z = p[i + 2]!;
+    frac[i] = x * v0 + y * v3 + z * v6;
+    frac[i + 1] = x * v1 + y * v4 + z * v7;
+    frac[i + 2] = x * v2 + y * v5 + z * v8;
+  }
+}
+
+/**
+ * Every image (a, b, c) ≠ 0 of each local whose fractional position lies within
+ * [−δ, 1 + δ) per direction, in owner order, written from index n as far as owner and
+ * image have room (locals get themselves and image 0). Returns the number of ghosts,
+ * written or not.
+ */
+function placeGhosts(
+  frac: Float64Array,
+  n: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  r0: number,
+  r1: number,
+  r2: number,
+  owner: Int32Array,
+  image: Int16Array,
+): number {
+  // Per direction, the image offsets that keep the atom inside [−δ, 1 + δ); most
+  // atoms are interior and have only 0 in all three, so the triple loop is short.
+  const A = new Int32Array(2 * r0 + 1);
+  const B = new Int32Array(2 * r1 + 1);
+  const C = new Int32Array(2 * r2 + 1);
+  const room = owner.length;
+  if (n <= room) {
+    for (let i = 0; i < n; i++) owner[i] = i;
+    image.fill(0, 0, 3 * n);
+  }
+  let g = n;
+  for (let i = 0; i < n; i++) {
+    const na = offsetsInside(frac[3 * i]!, d0, r0, A);
+    const nb = offsetsInside(frac[3 * i + 1]!, d1, r1, B);
+    const nc = offsetsInside(frac[3 * i + 2]!, d2, r2, C);
+    if (na * nb * nc === 1 && A[0] === 0 && B[0] === 0 && C[0] === 0) continue;
+    for (let x = 0; x < na; x++) {
+      const a = A[x]!;
+      for (let y = 0; y < nb; y++) {
+        const b = B[y]!;
+        for (let z = 0; z < nc; z++) {
+          const c = C[z]!;
+          if (a === 0 && b === 0 && c === 0) continue;
+          if (g < room) {
+            owner[g] = i;
+            image[3 * g] = a;
+            image[3 * g + 1] = b;
+            image[3 * g + 2] = c;
+          }
+          g++;
+        }
+      }
+    }
+  }
+  return g - n;
+}
+
+/** Offsets a in [−r, r], ascending, with f + a in [−δ, 1 + δ), into out; returns how many. */
+function offsetsInside(f: number, d: number, r: number, out: Int32Array): number {
+  let k = 0;
+  for (let a = -r; a <= r; a++) {
+    const t = f + a;
+    if (t < -d || t >= 1 + d) continue;
+    out[k++] = a;
+  }
+  return k;
+}
+
+/** counts[b + 1] → first slot of bin b + 1 (counts[0] = 0). */
+function prefixSum(counts: Int32Array, nBins: number): void {
+  for (let b = 0; b < nBins; b++) counts[b + 1] = counts[b + 1]! + counts[b]!;
+}
+
+/**
+ * Offsets of the ±2 bin stencil; for orthorhombic cells the bins whose nearest point
+ * is at least rc from the home bin (slab thicknesses t0..t2) are left out.
+ */
+function fillStencil(orth: boolean, t0: number, t1: number, t2: number, rc2: number, stencil: Int32Array): number {
+  let k = 0;
+  for (let a = -2; a <= 2; a++)
+    for (let b = -2; b <= 2; b++)
+      for (let c = -2; c <= 2; c++) {
+        if (orth) {
+          const gx = Math.max(0, Math.abs(a) - 1) * t0;
+          const gy = Math.max(0, Math.abs(b) - 1) * t1;
+          const gz = Math.max(0, Math.abs(c) - 1) * t2;
+          if (gx * gx + gy * gy + gz * gz >= rc2) continue;
+        }
+        stencil[3 * k] = a;
+        stencil[3 * k + 1] = b;
+        stencil[3 * k + 2] = c;
+        k++;
+      }
+  return k;
+}
+
+/** Fractional bin grid over the extended region: offsets δ, bin widths, bin counts. */
+interface BinGrid {
+  readonly d0: number;
+  readonly d1: number;
+  readonly d2: number;
+  readonly w0: number;
+  readonly w1: number;
+  readonly w2: number;
+  readonly nbx: number;
+  readonly nby: number;
+  readonly nbz: number;
+}
+
+/** Bin of every extended atom into binOf, and per-bin counts into binStart[bin + 1]. */
+function assignBins(
+  frac: Float64Array,
+  own: Int32Array,
+  img: Int16Array,
+  M: number,
+  grid: BinGrid,
+  binOf: Int32Array,
+  binStart: Int32Array,
+): void {
+  const { d0, d1, d2, w0, w1, w2, nbx, nby, nbz } = grid;
+  for (let k = 0; k < M; k++) {
+    const o = own[k]!;
+    const b0 = clampBin(Math.floor((frac[3 * o]! + img[3 * k]! + d0) / w0), nbx);
+    const b1 = clampBin(Math.floor((frac[3 * o + 1]! + img[3 * k + 1]! + d1) / w1), nby);
+    const b2 = clampBin(Math.floor((frac[3 * o + 2]! + img[3 * k + 2]! + d2) / w2), nbz);
+    const bin = (b0 * nby + b1) * nbz + b2;
+    binOf[k] = bin;
+    binStart[bin + 1] = binStart[bin + 1]! + 1;
+  }
+}
+
+/**
+ * Counting sort of the extended atoms into contiguous per-bin arrays (fill starts as
+ * each bin's first slot). The key encodes the half-list rule in one integer
+ * comparison: pair (i, k) is kept iff key[k] > 2i, where key = 2k for locals and
+ * 2·owner + [image is in the positive half] for ghosts.
+ */
+function sortIntoBins(
+  n: number,
+  M: number,
+  own: Int32Array,
+  img: Int16Array,
+  e: Float64Array,
+  binOf: Int32Array,
+  fill: Int32Array,
+  sorted: Int32Array,
+  sortedKey: Int32Array,
+  sp: Float64Array,
+): void {
+  for (let k = 0; k < M; k++) {
+    const slot = fill[binOf[k]!]!++;
+    sorted[slot] = k;
+    let key: number;
+    if (k < n) key = 2 * k;
+    else {
+      const a = img[3 * k]!;
+      const b = img[3 * k + 1]!;
+      const positive = a > 0 || (a === 0 && (b > 0 || (b === 0 && img[3 * k + 2]! > 0)));
+      key = 2 * own[k]! + (positive ? 1 : 0);
+    }
+    sortedKey[slot] = key;
+    sp[3 * slot] = e[3 * k]!;
+    sp[3 * slot + 1] = e[3 * k + 1]!;
+    sp[3 * slot + 2] = e[3 * k + 2]!;
+  }
 }

@@ -23,28 +23,67 @@ export const CTRL = {
   failed: 5,
   /** Extended atoms (locals + ghosts) this step. */
   nTotal: 6,
+  /** Local atoms. */
+  nLocal: 7,
   /** Bin grid of the current neighbour-list build (pair search). */
   gridNbx: 8,
   gridNby: 9,
   gridNbz: 10,
   stencilLength: 11,
   /**
-   * Per-thread block of THREAD_SLOTS ints from here: the locals range [i0, i1), and for
-   * the pair search the thread's region of the list [base, limit) and its end offset.
+   * Per-thread block of THREAD_SLOTS ints from here: the locals range [i0, i1) of the
+   * pair loops, for the pair search the thread's region of the list [base, limit) and
+   * its end offset, the owner range (locals [o0, o1), their ghosts [g0, g1)) of the
+   * per-atom passes, and the first local and first ghost the thread's pair loops can
+   * write (a half-list pair (i, j) has j > i, or j a ghost whose owner is ≥ i).
    */
   perThread: 16,
 } as const;
 
-export const THREAD_SLOTS = 5;
-export const SLOT = { i0: 0, i1: 1, listBase: 2, listLimit: 3, listEnd: 4 } as const;
+export const THREAD_SLOTS = 11;
+export const SLOT = {
+  i0: 0,
+  i1: 1,
+  listBase: 2,
+  listLimit: 3,
+  listEnd: 4,
+  o0: 5,
+  o1: 6,
+  g0: 7,
+  g1: 8,
+  writesLocalsFrom: 9,
+  writesGhostsFrom: 10,
+} as const;
 
 export const COMMAND = {
   ljForces: 1,
   eamDensities: 2,
   eamForces: 3,
   pairSearch: 4,
+  /** Sum the threads' force buffers and fold ghosts onto owners, per owner range. */
+  reduceForces: 5,
+  /** Sum and fold densities, embed, copy F'(ρ) to ghosts, per owner range. */
+  eamEmbed: 6,
+  /** Ghost positions and largest displacement since the last build, per owner range. */
+  refreshGhosts: 7,
   quit: 9,
 } as const;
+
+/** Float64 scalars shared with the workers (ForceWorkerBuffers.scalars). */
+export const SCALAR = {
+  /** (cutoff + skin)² of the list. */
+  rangeSq: 0,
+  /** Cell matrix h, 9 entries from here. */
+  cell: 1,
+  /** Per thread, THREAD_SCALARS entries from here: largest squared displacement, embedding energy. */
+  perThread: 10,
+} as const;
+
+export const THREAD_SCALARS = 2;
+
+export function scalarsLength(threads: number): number {
+  return SCALAR.perThread + THREAD_SCALARS * threads;
+}
 
 export const FLAG_ENERGY = 1;
 export const FLAG_VIRIAL = 2;
@@ -68,16 +107,22 @@ export interface ForceWorkerBuffers {
   readonly types: Int32Array;
   readonly start: Int32Array;
   readonly list: Int32Array;
-  /** This thread's private force buffer (3 per extended atom). */
-  readonly forces: Float64Array;
-  /** This thread's private density buffer (EAM; empty for LJ). */
-  readonly densities: Float64Array;
+  /** Every thread's private force buffer (3 per extended atom), in thread order. */
+  readonly forces: readonly Float64Array[];
+  /** Every thread's private density buffer (EAM; empty for LJ). */
+  readonly densities: readonly Float64Array[];
+  /** Owner (local index) of each extended atom; ghosts come in owner order. */
+  readonly owner: Int32Array;
+  /** Image triplet of each extended atom. */
+  readonly image: Int16Array;
+  /** Local positions at the last list build. */
+  readonly refPos: Float64Array;
   /** F'(ρ) of every extended atom (EAM; empty for LJ). */
   readonly embeddingDerivatives: Float64Array;
   /** Energy + 6 virial components per thread. */
   readonly accumulators: Float64Array;
   /** Neighbour-list bins, for the pair search. */
   readonly bins: BinnedAtoms;
-  /** [0]: (cutoff + skin)² of the list. */
+  /** Laid out as SCALAR says. */
   readonly scalars: Float64Array;
 }

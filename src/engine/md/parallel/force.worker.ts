@@ -13,14 +13,31 @@ import {
   FLAG_VIRIAL,
   type ForceWorkerBuffers,
   type ForceWorkerInit,
+  SCALAR,
   SLOT,
+  THREAD_SCALARS,
   THREAD_SLOTS,
 } from "./force-protocol";
-import { ACC_STRIDE, eamPairDensities, eamPairForces, ljPairForces, type PairGeometry } from "./pair-kernels";
+import {
+  clearWritable,
+  copyToOwnedGhosts,
+  reduceOwnedRange,
+  refreshOwnedRange,
+  type WriteBounds,
+} from "./owner-kernels";
+import {
+  ACC_STRIDE,
+  eamEmbedding,
+  eamPairDensities,
+  eamPairForces,
+  ljPairForces,
+  type PairGeometry,
+} from "./pair-kernels";
 
 const init = workerData as ForceWorkerInit;
 const ctrl = new Int32Array(init.control);
 const t = init.threadIndex;
+const writeBounds: WriteBounds = { bounds: ctrl, offset: CTRL.perThread + SLOT.writesLocalsFrom, stride: THREAD_SLOTS };
 let buffers: ForceWorkerBuffers | null = null;
 let geometry: PairGeometry | null = null;
 
@@ -43,30 +60,60 @@ function run(command: number): void {
   const eflag = (flags & FLAG_ENERGY) !== 0;
   const vflag = (flags & FLAG_VIRIAL) !== 0;
   const nTotal = ctrl[CTRL.nTotal]!;
+  const nLocal = ctrl[CTRL.nLocal]!;
   const own = CTRL.perThread + THREAD_SLOTS * t;
   const i0 = ctrl[own + SLOT.i0]!;
   const i1 = ctrl[own + SLOT.i1]!;
+  const o0 = ctrl[own + SLOT.o0]!;
+  const o1 = ctrl[own + SLOT.o1]!;
+  const g0 = ctrl[own + SLOT.g0]!;
+  const g1 = ctrl[own + SLOT.g1]!;
+  const writesLocalsFrom = ctrl[own + SLOT.writesLocalsFrom]!;
+  const writesGhostsFrom = ctrl[own + SLOT.writesGhostsFrom]!;
+  const mine = SCALAR.perThread + THREAD_SCALARS * t;
   const p = init.params;
-  if (command === COMMAND.pairSearch) {
+  const forces = b.forces[t]!;
+  if (command === COMMAND.refreshGhosts) {
+    b.scalars[mine] = refreshOwnedRange(
+      b.positions,
+      b.refPos,
+      b.owner,
+      b.image,
+      b.scalars,
+      SCALAR.cell,
+      o0,
+      o1,
+      g0,
+      g1,
+    );
+  } else if (command === COMMAND.reduceForces) {
+    reduceOwnedRange(b.forces, 3, b.owner, o0, o1, g0, g1, writeBounds);
+  } else if (command === COMMAND.eamEmbed && p.kind === "eam") {
+    reduceOwnedRange(b.densities, 1, b.owner, o0, o1, g0, g1, writeBounds);
+    const rho = b.densities[0]!;
+    b.scalars[mine + 1] = eamEmbedding(p, b.types, o0, o1, rho, b.embeddingDerivatives, eflag, null);
+    copyToOwnedGhosts(b.embeddingDerivatives, b.owner, g0, g1);
+  } else if (command === COMMAND.pairSearch) {
     const shape = {
       nbx: ctrl[CTRL.gridNbx]!,
       nby: ctrl[CTRL.gridNby]!,
       nbz: ctrl[CTRL.gridNbz]!,
       stencilLength: ctrl[CTRL.stencilLength]!,
-      rangeSq: b.scalars[0]!,
+      rangeSq: b.scalars[SCALAR.rangeSq]!,
     };
     const base = ctrl[own + SLOT.listBase]!;
     const limit = ctrl[own + SLOT.listLimit]!;
     ctrl[own + SLOT.listEnd] = searchPairs(b.bins, shape, i0, i1, b.list, base, limit, b.start);
   } else if (command === COMMAND.ljForces && p.kind === "lj") {
-    b.forces.fill(0, 0, 3 * nTotal);
-    ljPairForces(p, g, i0, i1, b.forces, eflag, vflag, b.accumulators, ACC_STRIDE * t);
+    clearWritable(forces, 3, writesLocalsFrom, nLocal, writesGhostsFrom, nTotal);
+    ljPairForces(p, g, i0, i1, forces, eflag, vflag, b.accumulators, ACC_STRIDE * t);
   } else if (command === COMMAND.eamDensities && p.kind === "eam") {
-    b.densities.fill(0, 0, nTotal);
-    eamPairDensities(p, g, i0, i1, b.densities);
+    const rho = b.densities[t]!;
+    clearWritable(rho, 1, writesLocalsFrom, nLocal, writesGhostsFrom, nTotal);
+    eamPairDensities(p, g, i0, i1, rho);
   } else if (command === COMMAND.eamForces && p.kind === "eam") {
-    b.forces.fill(0, 0, 3 * nTotal);
-    eamPairForces(p, g, b.embeddingDerivatives, i0, i1, b.forces, eflag, vflag, b.accumulators, ACC_STRIDE * t);
+    clearWritable(forces, 3, writesLocalsFrom, nLocal, writesGhostsFrom, nTotal);
+    eamPairForces(p, g, b.embeddingDerivatives, i0, i1, forces, eflag, vflag, b.accumulators, ACC_STRIDE * t);
   } else {
     throw new Error(`force worker ${t}: command ${command} does not apply to a ${p.kind} potential`);
   }

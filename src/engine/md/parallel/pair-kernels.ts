@@ -297,13 +297,14 @@ function eamDensityTyped(
 }
 
 /**
- * EAM embedding of locals 0..n-1: F'(ρ) into fp, returns Σ F(ρ) (0 without eflag).
+ * EAM embedding of locals i0..i1-1: F'(ρ) into fp, returns Σ F(ρ) (0 without eflag).
  * ρ beyond the table is extrapolated linearly, as LAMMPS does.
  */
 export function eamEmbedding(
   p: EamKernelParams,
   types: Int32Array,
-  n: number,
+  i0: number,
+  i1: number,
   rho: Float64Array,
   fp: Float64Array,
   eflag: boolean,
@@ -314,7 +315,7 @@ export function eamEmbedding(
   const single = p.nt === 1;
   const off0 = p.frhoOff[0]!;
   let energy = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = i0; i < i1; i++) {
     let t = rho[i]! * rdrho + 1.0;
     let m = Math.trunc(t);
     m = Math.max(1, Math.min(m, nrho - 1));

@@ -249,7 +249,8 @@ class EamForceField implements ForceField {
   private readonly z2rOff: Int32Array;
   private rho = new Float64Array(0);
   private fp = new Float64Array(0);
-  private fext = new Float64Array(0);
+  /** Extended forces: the neighbour list's build scratch, borrowed for each call. */
+  private fext: Float64Array = new Float64Array(0);
   private eext = new Float64Array(0);
   private vext = new Float64Array(0);
   private typeExt = new Int32Array(0);
@@ -292,17 +293,10 @@ class EamForceField implements ForceField {
   }
 
   memoryBytes(): number {
-    return [
-      this.rho,
-      this.fp,
-      this.fext,
-      this.eext,
-      this.vext,
-      this.typeExt,
-      this.frhoAll,
-      this.rhorAll,
-      this.z2rAll,
-    ].reduce((s, a) => s + a.byteLength, 0);
+    return [this.rho, this.fp, this.eext, this.vext, this.typeExt, this.frhoAll, this.rhorAll, this.z2rAll].reduce(
+      (s, a) => s + a.byteLength,
+      0,
+    );
   }
 
   compute(system: AtomSystem, nl: NeighborList, flags: ComputeFlags, out: ForceResult): void {
@@ -311,7 +305,7 @@ class EamForceField implements ForceField {
     const cap = nl.capacity;
     this.rho = ensureLength(this.rho, cap);
     this.fp = ensureLength(this.fp, cap);
-    this.fext = ensureLength(this.fext, 3 * cap);
+    this.fext = nl.buildScratch;
     const rho = this.rho;
     const fp = this.fp;
     const f = this.fext;
@@ -343,7 +337,7 @@ class EamForceField implements ForceField {
     eamPairDensities(params, { x: nl.extPos, types: te, start: nl.start, list: nl.list }, 0, n, rho);
     nl.foldToOwners(rho, 1);
     const eatom = this.eext;
-    let energy = eamEmbedding(params, te, n, rho, fp, true, eatom);
+    let energy = eamEmbedding(params, te, 0, n, rho, fp, true, eatom);
     nl.copyToGhosts(fp, 1);
 
     const nt = this.nt;
@@ -460,7 +454,7 @@ class EamForceField implements ForceField {
     const geometry = { x: nl.extPos, types: this.typeExt, start: nl.start, list: nl.list };
     eamPairDensities(params, geometry, 0, n, this.rho);
     nl.foldToOwners(this.rho, 1);
-    const embedding = eamEmbedding(params, this.typeExt, n, this.rho, this.fp, eflag, null);
+    const embedding = eamEmbedding(params, this.typeExt, 0, n, this.rho, this.fp, eflag, null);
     nl.copyToGhosts(this.fp, 1);
     const acc = this.acc;
     eamPairForces(params, geometry, this.fp, 0, n, this.fext, eflag, vflag, acc, 0);

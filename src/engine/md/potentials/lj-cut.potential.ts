@@ -87,7 +87,8 @@ export class LjCutPotential implements Potential {
 }
 
 class LjForceField implements ForceField {
-  private fext = new Float64Array(0);
+  /** Extended forces: the neighbour list's build scratch, borrowed for each call. */
+  private fext: Float64Array = new Float64Array(0);
   private eext = new Float64Array(0);
   private vext = new Float64Array(0);
   private typeExt = new Int32Array(0);
@@ -106,13 +107,13 @@ class LjForceField implements ForceField {
   ) {}
 
   memoryBytes(): number {
-    return [this.fext, this.eext, this.vext, this.typeExt].reduce((s, a) => s + a.byteLength, 0);
+    return [this.eext, this.vext, this.typeExt].reduce((s, a) => s + a.byteLength, 0);
   }
 
   compute(system: AtomSystem, nl: NeighborList, flags: ComputeFlags, out: ForceResult): void {
     const M = nl.nTotal;
     const n = nl.nLocal;
-    this.fext = ensureLength(this.fext, 3 * M);
+    this.fext = nl.buildScratch;
     const f = this.fext;
     f.fill(0, 0, 3 * M);
     if (this.typeBuild !== nl.builds || this.typeExt.length < M) {
@@ -128,8 +129,8 @@ class LjForceField implements ForceField {
     }
     // Per-atom energies and virials (heat flux) need the pair terms split between i and j:
     // this loop keeps that bookkeeping out of the shared kernel's hot loop.
-    this.eext = ensureLength(this.eext, M);
-    this.vext = ensureLength(this.vext, 6 * M);
+    this.eext = ensureLength(this.eext, nl.capacity);
+    this.vext = ensureLength(this.vext, 6 * nl.capacity);
     this.eext.fill(0, 0, M);
     this.vext.fill(0, 0, 6 * M);
     const te = this.typeExt;
@@ -229,7 +230,6 @@ class LjForceField implements ForceField {
     return { kind: "lj", nt, lj1, lj2, lj3, lj4, offset, cutsq };
   }
 }
-
 
 export function addHalfVirial(
   v: Float64Array,

@@ -54,7 +54,10 @@ export interface Potential {
   bind(typeNames: readonly string[]): ForceField;
 }
 
-/** Scratch arrays sized to the neighbour list's extended capacity. */
+/**
+ * Scratch arrays sized to the neighbour list's extended capacity, which has its own
+ * headroom: no more on top (that would only raise peak memory).
+ */
 export function ensureLength(a: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
-  return a.length >= length ? a : new Float64Array(Math.ceil(length * 1.2));
+  return a.length >= length ? a : new Float64Array(length);
 }
