@@ -6,7 +6,7 @@ import type { FeatureMatrix } from "../src/engine/ml/feature-matrix";
 import { regressionMetrics } from "../src/engine/ml/metrics";
 import type { Model } from "../src/engine/ml/model";
 import { loadavg } from "node:os";
-import { recommendedBags } from "../src/engine/ml/gbdt.model";
+import { GbdtModel, recommendedBags } from "../src/engine/ml/gbdt.model";
 import { createModel, type ModelKind } from "../src/engine/ml/index";
 
 /**
@@ -126,6 +126,8 @@ async function main(): Promise<void> {
           rmse: metrics.rmse,
           r2: metrics.r2,
           rounds: report.bestRound,
+          // Every tree of every bag (and of a hurdle model's classifier): what prediction costs.
+          trees: model instanceof GbdtModel ? model.treeCount : undefined,
           trainSeconds,
           // CPU time of this process (user + system): what training costs when the machine is shared.
           trainCpuSeconds: (cpu.user + cpu.system) / 1e6,

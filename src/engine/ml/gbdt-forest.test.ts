@@ -88,7 +88,7 @@ describe("compiled forest", () => {
     expect(() => forest.rawScores(matrixFromRows([[0]]))).toThrow(/columns/);
   });
 
-  it("matches a fitted model's saved trees walked on raw values", () => {
+  it.each(["leafwise", "oblivious"] as const)("matches a fitted model's saved %s trees walked on raw values", (treeShape) => {
     const rng = createRng(5);
     const rows = Array.from({ length: 800 }, () => [rng(), rng() < 0.1 ? NaN : rng(), rng() * 10]);
     const y = Float64Array.from(
@@ -96,7 +96,7 @@ describe("compiled forest", () => {
       (r) =>
         Math.sin(6 * (r[0] as number)) + (Number.isNaN(r[1] as number) ? 2 : (r[1] as number)) + 0.1 * (r[2] as number),
     );
-    const model = new GbdtModel("regression", { maxRounds: 150, bags: 2, colSample: 1 });
+    const model = new GbdtModel("regression", { maxRounds: 150, bags: 2, colSample: 1, treeShape });
     model.fitSync({ x: matrixFromRows(rows), y });
     const state = model.toJSON() as GbdtState;
     const test = matrixFromRows(rows.slice(0, 100));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type FeatureMatrix, matrixFromRows } from "./feature-matrix";
-import { GbdtModel, type GbdtState, recommendedBags } from "./gbdt.model";
+import { GbdtModel, type GbdtState, isHurdleTarget, recommendedBags } from "./gbdt.model";
 import { regressionMetrics } from "./metrics";
 import { createRng } from "./random";
 
@@ -92,5 +92,62 @@ describe("GBDT fold bagging and the default recipe", () => {
   it("uses five fold bags on small tables and one booster on large ones", () => {
     expect(recommendedBags(3428)).toBe(5);
     expect(recommendedBags(239_000)).toBe(1);
+  });
+});
+
+describe("GBDT hurdle model for zero-inflated targets", () => {
+  /** Band-gap-like data: y = 0 ("metal") when x₀ + noise < 0.4, else a positive function of x₁, x₂. */
+  function zeroInflated(n: number, seed: number): { x: FeatureMatrix; y: Float64Array } {
+    const rng = createRng(seed);
+    const rows: number[][] = [];
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = [rng(), rng(), rng()];
+      const metal = (r[0] as number) + 0.15 * (rng() - 0.5) < 0.6;
+      y[i] = metal ? 0 : 0.2 + 3 * (r[1] as number) * (r[2] as number) + 0.1 * rng();
+      rows.push(r);
+    }
+    return { x: matrixFromRows(rows), y };
+  }
+
+  it("applies only to targets ≥ 0 with more than half exact zeros", () => {
+    expect(isHurdleTarget([0, 0, 0, 1, 2])).toBe(true);
+    expect(isHurdleTarget([0, 0, 1, 2])).toBe(false);
+    expect(isHurdleTarget([0, 0, 0, -1, 2])).toBe(false);
+    expect(isHurdleTarget([0, 0, 0, 0])).toBe(false);
+  });
+
+  it("beats plain regression's MAE on zero-inflated data, predicting exact zeros", () => {
+    const train = zeroInflated(3000, 41);
+    const test = zeroInflated(1000, 42);
+    const params = { maxRounds: 300, bags: 1 } as const;
+    const hurdle = new GbdtModel("regression", { ...params, hurdle: "auto" });
+    const plain = new GbdtModel("regression", { ...params, hurdle: "off" });
+    hurdle.fitSync(train);
+    plain.fitSync(train);
+    const pHurdle = hurdle.predict(test.x).mean;
+    const maeHurdle = regressionMetrics(test.y, pHurdle).mae;
+    const maePlain = regressionMetrics(test.y, plain.predict(test.x).mean).mae;
+    expect(maeHurdle).toBeLessThan(0.9 * maePlain);
+    // Most true zeros come out as exact zeros.
+    let zeros = 0;
+    let hits = 0;
+    test.y.forEach((v, i) => {
+      if (v === 0) {
+        zeros++;
+        if (pHurdle[i] === 0) hits++;
+      }
+    });
+    expect(hits).toBeGreaterThan(0.9 * zeros);
+  });
+
+  it("reproduces its predictions exactly after a JSON save/load round trip", () => {
+    const train = zeroInflated(1200, 43);
+    const model = new GbdtModel("regression", { maxRounds: 100, bags: 3 });
+    model.fitSync(train);
+    const state = JSON.parse(JSON.stringify(model.toJSON())) as GbdtState;
+    expect(state.gate).toBeDefined();
+    const test = zeroInflated(300, 44);
+    expect(GbdtModel.fromJSON(state).predict(test.x)).toEqual(model.predict(test.x));
   });
 });

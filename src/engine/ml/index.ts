@@ -9,6 +9,7 @@ export * from "./feature-matrix";
 export * from "./metrics";
 export * from "./gbdt.model";
 export * from "./gbdt-forest";
+export * from "./gbdt-oblivious-forest";
 export * from "./target-transform";
 export * from "./formula-dataset";
 export * from "./mlp.model";
