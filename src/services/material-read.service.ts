@@ -13,6 +13,9 @@ import {
   type PropertyRecord,
 } from "./records";
 
+/** Each statement here has one of a few fixed texts: prepared once per connection. */
+const PREPARED = { prepared: true } as const;
+
 /**
  * Batched reads behind the per-request DataLoaders: each takes many ids and
  * answers with one statement, in the order of the ids.
@@ -25,6 +28,7 @@ export class MaterialReadService {
       this.dataSource,
       `SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.id = ANY($1::int[])`,
       [ids],
+      PREPARED,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -38,9 +42,12 @@ export class MaterialReadService {
       if (error instanceof FormulaError) throw new InvalidInputError(error.message, { cause: error });
       throw error;
     }
-    const [row] = await readRows(this.dataSource, `SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.formula = $1`, [
-      reduced,
-    ]);
+    const [row] = await readRows(
+      this.dataSource,
+      `SELECT ${MATERIAL_COLUMNS} FROM materials m WHERE m.formula = $1`,
+      [reduced],
+      PREPARED,
+    );
     return (row as MaterialRecord | undefined) ?? null;
   }
 
@@ -49,6 +56,7 @@ export class MaterialReadService {
       this.dataSource,
       `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ANY($1::int[])`,
       [ids],
+      PREPARED,
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -59,6 +67,7 @@ export class MaterialReadService {
       this.dataSource,
       `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.source = $1 AND e.source_id = $2`,
       [source, sourceId],
+      PREPARED,
     );
     return (row as EntryRecord | undefined) ?? null;
   }
@@ -73,7 +82,12 @@ export class MaterialReadService {
       params.push(sources);
       sql += ` AND e.source = ANY($2::text[])`;
     }
-    const rows: EntryRecord[] = await readRows(this.dataSource, `${sql} ORDER BY e.source, e.source_id`, params);
+    const rows: EntryRecord[] = await readRows(
+      this.dataSource,
+      `${sql} ORDER BY e.source, e.source_id`,
+      params,
+      PREPARED,
+    );
     return groupBy(materialIds, rows, (r) => r.materialId);
   }
 
@@ -97,6 +111,7 @@ export class MaterialReadService {
       this.dataSource,
       `${sql} ORDER BY p.key, p.source, e.source_id`,
       params,
+      PREPARED,
     );
     return groupBy(materialIds, rows, (r) => r.materialId);
   }
@@ -112,7 +127,7 @@ export class MaterialReadService {
       params.push(keys);
       sql += ` AND p.key = ANY($2::text[])`;
     }
-    const rows: PropertyRecord[] = await readRows(this.dataSource, `${sql} ORDER BY p.key, p.method`, params);
+    const rows: PropertyRecord[] = await readRows(this.dataSource, `${sql} ORDER BY p.key, p.method`, params, PREPARED);
     return groupBy(entryIds, rows, (r) => r.entryId);
   }
 
@@ -121,6 +136,7 @@ export class MaterialReadService {
       this.dataSource,
       `SELECT id, raw FROM entries WHERE id = ANY($1::int[])`,
       [entryIds],
+      PREPARED,
     );
     const byId = new Map(rows.map((r) => [r.id, r.raw]));
     return entryIds.map((id) => byId.get(id) ?? null);
