@@ -17,15 +17,19 @@ export interface BinnedAtoms {
   /** Half-list key per sorted slot: keep (i, slot) iff key > 2i. */
   readonly sortedKey: Int32Array;
   readonly sortedPos: Float64Array;
-  /** Bin offsets to visit, 3 per entry. */
+  /**
+   * Rows of bins to visit: per row, two linear bin-index offsets from the home bin,
+   * first and one past last (the grid is padded, so no row leaves it).
+   */
   readonly stencil: Int32Array;
 }
 
-/** Per-build sizes of the bin grid. */
+/** Per-build sizes of the bin grid (unpadded bin counts). */
 export interface BinGridShape {
   readonly nbx: number;
   readonly nby: number;
   readonly nbz: number;
+  /** Rows in the stencil. */
   readonly stencilLength: number;
   /** (cutoff + skin)². */
   readonly rangeSq: number;
@@ -46,7 +50,7 @@ export function searchPairs(
   limit: number,
   start: Int32Array,
 ): number {
-  const { nbx, nby, nbz, stencilLength, rangeSq } = shape;
+  const { stencilLength, rangeSq } = shape;
   const { x, binOf, binStart, sorted, sortedKey, stencil } = b;
   const sp = b.sortedPos;
   let count = base;
@@ -57,17 +61,9 @@ export function searchPairs(
     const zi = x[3 * i + 2]!;
     const twoI = 2 * i;
     const bin = binOf[i]!;
-    const b2 = bin % nbz;
-    const b1 = ((bin - b2) / nbz) % nby;
-    const b0 = (bin - b2 - b1 * nbz) / (nbz * nby);
     for (let t = 0; t < stencilLength; t++) {
-      const d0 = b0 + stencil[3 * t]!;
-      const d1 = b1 + stencil[3 * t + 1]!;
-      const d2 = b2 + stencil[3 * t + 2]!;
-      if (d0 < 0 || d0 >= nbx || d1 < 0 || d1 >= nby || d2 < 0 || d2 >= nbz) continue;
-      const nbBin = (d0 * nby + d1) * nbz + d2;
-      const hi = binStart[nbBin + 1]!;
-      for (let q = binStart[nbBin]!; q < hi; q++) {
+      const hi = binStart[bin + stencil[2 * t + 1]!]!;
+      for (let q = binStart[bin + stencil[2 * t]!]!; q < hi; q++) {
         if (sortedKey[q]! <= twoI) continue;
         const dx = xi - sp[3 * q]!;
         const dy = yi - sp[3 * q + 1]!;

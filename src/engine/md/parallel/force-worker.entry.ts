@@ -12,7 +12,7 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { CTRL, type ForceWorkerInit } from "./force-protocol";
+import { COMMAND, CTRL, type ForceWorkerInit } from "./force-protocol";
 
 /** Boots either form, and turns a failure to load into a message the waiting main thread sees. */
 const WORKER_BOOT = `
@@ -25,12 +25,21 @@ if (sources) {
     module._compile(code, filename);
   };
 }
+const control = new Int32Array(workerData.control);
+// process.exit() or an uncaught error ends the thread without finishing its command:
+// raise the failed flag so that the waiting main thread stops waiting. (Not after
+// the quit command: that exit is the normal one.)
+process.on("exit", (code) => {
+  if (Atomics.load(control, ${CTRL.command}) === ${COMMAND.quit}) return;
+  workerData.port.postMessage("force worker exited with code " + code);
+  Atomics.store(control, ${CTRL.failed}, 1);
+  Atomics.notify(control, ${CTRL.done});
+});
 try {
   require(workerData.entry);
 } catch (e) {
   // Tell the waiting main thread instead of leaving it asleep.
   workerData.port.postMessage("force worker failed to load: " + (e instanceof Error ? e.message : String(e)));
-  const control = new Int32Array(workerData.control);
   Atomics.store(control, ${CTRL.failed}, 1);
   Atomics.notify(control, ${CTRL.done});
 }

@@ -6,6 +6,7 @@
  * serial run does, and dispose() leaves no thread behind.
  */
 import { readFileSync } from "node:fs";
+import type { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { hasSharedData, sharedData, SKIP_REASON } from "../../../../tests/support/shared-data";
 import { InvalidOptionError } from "../core/errors";
@@ -251,6 +252,24 @@ describe("parallel force field lifecycle", () => {
     await sim.dispose();
     expect(ff.liveWorkers).toBe(0);
     expect(() => sim.computeForces()).toThrow(/disposed/);
+  });
+
+  /** The field's worker threads (private: only a test kills one). */
+  const workersOf = (sim: Simulation): readonly Worker[] =>
+    (sim.forceField as unknown as { readonly workers: readonly Worker[] }).workers;
+
+  it("a worker that died between steps makes the next step fail clearly", async () => {
+    const sim = track(
+      new Simulation(perturbedCrystal(FCC_ORTHO, 0.1, 20), ljSingle("X", 1, 1, 2.5, false, 1), {
+        units: LJ_UNITS,
+        threads: 2,
+      }),
+    );
+    sim.computeForces();
+    await workersOf(sim)[0]!.terminate();
+    expect(() => sim.computeForces()).toThrow(/force worker 1 exited with code 1/);
+    // And stays failed, saying why.
+    expect(() => sim.computeForces()).toThrow(/failed: .*exited/);
   });
 
   it("rejects a thread count that is not a positive integer", () => {

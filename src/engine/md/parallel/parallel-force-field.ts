@@ -105,6 +105,8 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
   private readonly searchCounts: number[];
   private readonly writeBounds: WriteBounds;
   private state: "running" | "failed" | "disposed" = "running";
+  /** Why the field failed: workers' messages and exits seen by this thread's event loop. */
+  private readonly failures: string[] = [];
 
   constructor(
     private readonly serial: ForceField,
@@ -130,6 +132,15 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
         port: port2,
       };
       const worker = startForceWorker(init);
+      // A worker that dies between steps (terminated, out of memory, crashed) is seen
+      // here; the next dispatch then fails instead of waiting for it. Listening to
+      // 'error' also keeps its error from being rethrown as uncaught on this thread.
+      worker.on("error", (e: Error) => this.failures.push(`force worker ${t}: ${e.message}`));
+      worker.on("exit", (code: number) => {
+        if (this.state === "disposed") return;
+        this.failures.push(`force worker ${t} exited with code ${code}`);
+        Atomics.store(this.control, CTRL.failed, 1);
+      });
       // A forgotten dispose() must not keep the process alive.
       worker.unref();
       port1.unref();
@@ -145,7 +156,7 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
   }
 
   compute(system: AtomSystem, nl: NeighborList, flags: ComputeFlags, out: ForceResult): void {
-    if (this.state !== "running") throw new InvalidOptionError(`parallel force field is ${this.state}`);
+    this.assertRunning();
     if (flags.perAtom === true) {
       this.serial.compute(system, nl, flags, out);
       return;
@@ -335,7 +346,7 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
 
   /** Ghost positions and the largest squared displacement since the build, on all threads. */
   refreshGhosts(nl: NeighborList, h: Float64Array): number {
-    if (this.state !== "running") throw new InvalidOptionError(`parallel force field is ${this.state}`);
+    this.assertRunning();
     this.ensureCapacity(nl.capacity);
     this.splitOwners(nl);
     this.syncBuffers(nl);
@@ -373,7 +384,7 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
    * too small in total is returned to the caller to grow.
    */
   searchPairs(nl: NeighborList, bins: BinnedAtoms, shape: BinGridShape): number {
-    if (this.state !== "running") throw new InvalidOptionError(`parallel force field is ${this.state}`);
+    this.assertRunning();
     this.bins = bins;
     this.ensureCapacity(nl.capacity);
     this.scalars[SCALAR.rangeSq] = shape.rangeSq;
@@ -478,9 +489,25 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
     this.sent = current;
   }
 
-  /** Wake the workers on `command`, do the calling thread's share, wait for all. */
+  private assertRunning(): void {
+    if (this.state === "running") return;
+    const why = this.failures.length > 0 ? `: ${this.failures.join("; ")}` : "";
+    throw new InvalidOptionError(`parallel force field is ${this.state}${why}`);
+  }
+
+  /**
+   * Wake the workers on `command`, do the calling thread's share, wait for all. A
+   * worker whose command throws, or that exits (process.exit, an uncaught error: its
+   * boot code's exit hook), raises the failed flag and wakes this thread; one that
+   * died between commands in any way (also terminate() or out of memory) is reported
+   * by its 'exit' event, which raises the flag too, so the next dispatch fails at once.
+   * Limit: a worker killed without running JavaScript during the very command this
+   * thread waits for is only seen when the event loop turns, which it cannot while
+   * this thread waits; nothing in Node's public API shows it synchronously.
+   */
   private dispatch(command: number, bits: number, nTotal: number, ownShare: () => void): void {
     const c = this.control;
+    if (Atomics.load(c, CTRL.failed) !== 0) this.fail();
     c[CTRL.command] = command;
     c[CTRL.flags] = bits;
     c[CTRL.nTotal] = nTotal;
@@ -499,12 +526,11 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
 
   private fail(): never {
     this.state = "failed";
-    const reasons: string[] = [];
     for (const p of this.ports) {
       for (let m = receiveMessageOnPort(p); m !== undefined; m = receiveMessageOnPort(p))
-        reasons.push(String(m.message));
+        this.failures.push(String(m.message));
     }
-    throw new Error(`parallel force worker failed: ${reasons.join("; ") || "no message"}`);
+    throw new Error(`parallel force worker failed: ${this.failures.join("; ") || "no message"}`);
   }
 }
 
