@@ -122,6 +122,22 @@ describe(`entry writer on ${STORE_KIND}`, () => {
     expect(n).toBe(0);
   });
 
+  it("reports which entries of a batch the store held before it (onExisting), not the ones it inserted", async () => {
+    const all = entries();
+    await store.dataSource.transaction((m) => writeEntries(m, all.slice(0, 3)));
+    let existing: readonly string[] | undefined;
+    const summary = await store.dataSource.transaction((m) =>
+      writeEntries(m, all, { onExisting: (sourceIds) => (existing = sourceIds) }),
+    );
+    expect(summary).toEqual({ inserted: all.length - 3, updated: 0, unchanged: 3 });
+    expect([...(existing ?? [])].sort()).toEqual(
+      all
+        .slice(0, 3)
+        .map((e) => e.sourceId)
+        .sort(),
+    );
+  });
+
   it("a changed value is updated and the old one kept in property_history", async () => {
     await store.dataSource.transaction((m) => writeEntries(m, entries()));
     const changed = entries();

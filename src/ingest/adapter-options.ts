@@ -1,5 +1,6 @@
 import path from "node:path";
 import { HttpClient, type HttpClientOptions } from "./http-client";
+import { parseRecordText } from "../services/ingest-raw-text";
 import { dumpRecords, openDumpFile } from "./dump-reader";
 import type { Cursor, SourcePage } from "./source-adapter";
 
@@ -62,7 +63,8 @@ export async function* dumpPages(
   try {
     for await (const record of dumpRecords(stream)) {
       if (record.index < skip) continue;
-      records.push(JSON.parse(record.text));
+      // The record's own text is kept with it: the writer stores it as the raw payload as it is.
+      records.push(parseRecordText(record.text));
       consumed = record.index + 1;
       if (records.length >= pageSize) {
         const page: SourcePage = { records, next: { offset: consumed }, ...(release ? { release } : {}) };

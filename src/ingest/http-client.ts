@@ -109,15 +109,23 @@ export class HttpClient {
     params?: Readonly<Record<string, string | number>>,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    const response = await this.request<string, unknown>(pathOrUrl, params, "text", signal, (res) => {
+    return (await this.getJsonWithText(pathOrUrl, params, signal)).value;
+  }
+
+  /** GET a JSON document, parsed, together with its text (for keeping records as sent). */
+  async getJsonWithText(
+    pathOrUrl: string,
+    params?: Readonly<Record<string, string | number>>,
+    signal?: AbortSignal,
+  ): Promise<{ readonly value: unknown; readonly text: string }> {
+    return this.request<string, { value: unknown; text: string }>(pathOrUrl, params, "text", signal, (res) => {
       try {
-        return { value: JSON.parse(res.data) as unknown };
+        return { value: { value: JSON.parse(res.data) as unknown, text: res.data } };
       } catch (error) {
         // A 200 whose body does not parse was cut off on the way: worth another try.
         return { retry: `body is not valid JSON (${(error as Error).message.slice(0, 80)})` };
       }
     });
-    return response;
   }
 
   /** GET a body as a stream (dumps). Retries cover getting the response; the stream itself is the caller's. */

@@ -52,6 +52,19 @@ export interface IngestSummary extends RunCounts {
 
 const DEFAULT_BATCH = 2000;
 
+/**
+ * Normalising a page is one long synchronous stretch; the batch being written meanwhile
+ * is a chain of statements, each of which can only be sent once the previous one's reply
+ * has been handled. Handing the event loop back every few hundred records lets those
+ * replies through, so the next statement need not wait for the rest of the page (the
+ * writer is the run's critical path: in bench:ingest the reader waits for it most of the time).
+ */
+const YIELD_EVERY = 200;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** The run's read position when a batch was cut: what its checkpoint stands for. */
 interface CutCounts {
   readonly fetched: number;
@@ -103,14 +116,21 @@ export async function runIngest(
       // checkpoint stored with it), so the commit need not wait for the WAL flush.
       await manager.query(`SET LOCAL synchronous_commit = off`);
       if (pending.length > 0) {
-        const summary = await writeEntries(manager, pending, { runId, replaceProperties: true });
+        // Entries this run inserts are known to be seen by it (they are newer than the run, see
+        // markWithdrawn): only the ones the store held already are listed, so a first ingest lists none.
+        let existing: readonly string[] = [];
+        const summary = await writeEntries(manager, pending, {
+          runId,
+          replaceProperties: true,
+          ...(trackSeen ? { onExisting: (sourceIds: readonly string[]) => (existing = sourceIds) } : {}),
+        });
         counts.inserted += summary.inserted;
         counts.updated += summary.updated;
         counts.unchanged += summary.unchanged;
-        if (trackSeen) {
+        if (existing.length > 0) {
           await manager.query(`INSERT INTO ingest_run_seen (run_id, source_id) SELECT $1, unnest($2::text[])`, [
             runId,
-            pending.map((e) => e.sourceId),
+            existing,
           ]);
         }
       }
@@ -163,7 +183,12 @@ export async function runIngest(
         total = page.total ?? total;
         await recorder.describe({ ...(release ? { release } : {}), ...(total !== undefined ? { total } : {}) });
       }
+      let sinceYield = 0;
       for (const raw of page.records) {
+        if (++sinceYield >= YIELD_EVERY) {
+          sinceYield = 0;
+          await yieldToEventLoop();
+        }
         if (counts.fetched >= limit) {
           limited = true;
           break;
@@ -220,7 +245,13 @@ export async function runIngest(
   };
 }
 
-/** Ids of the source (within the adapter's scope) this complete run did not see: withdrawn, not deleted. */
+/**
+ * Ids of the source (within the adapter's scope) this complete run did not see: withdrawn,
+ * not deleted. Seen are the entries listed in ingest_run_seen (ones the store held before
+ * the batch that read them) and every entry created since the run started (its own
+ * inserts, which it does not list; also any a concurrent writer added meanwhile, which are
+ * current by definition).
+ */
 async function markWithdrawn(
   dataSource: DataSource,
   adapter: SourceAdapter,
@@ -233,6 +264,7 @@ async function markWithdrawn(
       `WITH gone AS (
          UPDATE entries e SET withdrawn_at = now(), withdrawn_run_id = $2
          WHERE e.source = $1 AND e.withdrawn_at IS NULL AND starts_with(e.source_id, $3)
+           AND e.created_at < (SELECT r.started_at FROM ingest_runs r WHERE r.id = $2)
            AND NOT EXISTS (SELECT 1 FROM ingest_run_seen s WHERE s.run_id = $2 AND s.source_id = e.source_id)
          RETURNING e.id
        )

@@ -3,6 +3,7 @@ import { Composition } from "../engine/chem/composition";
 import { InvalidInputError } from "../errors";
 import type { CanonicalEntry, CanonicalProperty, WriteSummary } from "./canonical-entry";
 import { BinaryCopyRows } from "./ingest-copy";
+import { rawJsonText } from "./ingest-raw-text";
 import { assignPolymorphs } from "./polymorph-assign.service";
 
 export interface WriteOptions {
@@ -14,6 +15,11 @@ export interface WriteOptions {
    * callers that add properties piecemeal leave it off.
    */
   readonly replaceProperties?: boolean;
+  /**
+   * Called once with the source ids of the batch's entries that the store held before
+   * this batch (updated or unchanged; not the ones it inserted).
+   */
+  readonly onExisting?: (sourceIds: readonly string[]) => void;
 }
 
 /**
@@ -115,6 +121,10 @@ async function writeBatch(
   const { entryIds, insertedIds, updatedIds } = mode.copy
     ? await copyNewEntries(manager, batch, materialIdOf, placed)
     : await upsertEntries(manager, batch, materialIdOf, placed);
+
+  if (options.onExisting) {
+    options.onExisting(batch.flatMap((e, i) => (insertedIds.has(entryIds[i] as number) ? [] : [e.sourceId])));
+  }
 
   const runId = options.runId ?? null;
   // Properties of entries inserted just now can have no earlier values: a plain insert (or copy), no history step.
@@ -241,11 +251,14 @@ async function copyNewEntries(
   });
   if (fresh.length === 0) return upsertEntries(manager, batch, materialIdOf, placed);
 
-  const ids: Array<{ id: number }> = await manager.query(
+  // One row holding every id as text: a row per id cost more to receive than to draw.
+  const [drawn]: Array<{ ids: string }> = await manager.query(
     `WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq)
-     SELECT nextval(s.seq)::int AS id FROM s, generate_series(1, $1::int)`,
+     SELECT string_agg(nextval(s.seq)::text, ',') AS ids FROM s, generate_series(1, $1::int)`,
     [fresh.length],
   );
+  const ids = (drawn?.ids ?? "").split(",").map(Number);
+  if (ids.length !== fresh.length) throw new Error(`drew ${ids.length} entry ids for ${fresh.length} entries`);
   const now = new Date();
   const rows = new BinaryCopyRows(ENTRY_COPY_COLUMNS.length);
   fresh.forEach((i, k) => {
@@ -254,7 +267,7 @@ async function copyNewEntries(
     const place = placed[i];
     rows
       .row()
-      .int4(ids[k]?.id)
+      .int4(ids[k])
       .text(e.source)
       .text(e.sourceId)
       .int4(materialIdOf[i])
@@ -268,7 +281,7 @@ async function copyNewEntries(
       .int4(s?.species.length)
       .float8(e.volumeAngstrom3)
       .float8(e.densityGPerCm3)
-      .jsonb(e.raw === undefined || e.raw === null ? null : JSON.stringify(e.raw))
+      .jsonb(rawJsonText(e.raw))
       .text(e.sourceUrl)
       .text(e.release)
       .timestamptz(e.fetchedAt ?? now)
@@ -288,7 +301,7 @@ async function copyNewEntries(
   const entryIds: number[] = new Array<number>(batch.length);
   const insertedIds = new Set<number>();
   fresh.forEach((i, k) => {
-    const id = ids[k]?.id as number;
+    const id = ids[k] as number;
     entryIds[i] = id;
     insertedIds.add(id);
   });
@@ -397,7 +410,7 @@ async function upsertEntries(
       numberArray(col((e) => (e.structure ? e.structure.species.length : null))),
       numberArray(col((e) => e.volumeAngstrom3 ?? null)),
       numberArray(col((e) => e.densityGPerCm3 ?? null)),
-      JSON.stringify(col((e) => e.raw ?? null)),
+      `[${col((e) => rawJsonText(e.raw) ?? "null").join(",")}]`,
       textArray(col((e) => e.sourceUrl ?? null)),
       textArray(col((e) => e.release ?? null)),
       textArray(col((e) => (e.fetchedAt ? e.fetchedAt.toISOString() : now))),
