@@ -11,4 +11,14 @@ describe("elemental table (own values)", () => {
     expect([ga.sValence, ga.pValence, ga.dValence, ga.pUnfilled, ga.dUnfilled]).toEqual([2, 1, 10, 5, 0]);
     expect(ELEMENTAL_TABLE.size).toBe(97);
   });
+
+  it("derives the cohesive-energy density from cohesive energy and volume (W: 8.90 eV over 15.85 Å³)", () => {
+    const w = ELEMENTAL_TABLE.get("W") as ElementalProperties;
+    expect(w.cohesiveEnergyDensityGPa).toBeCloseTo((w.cohesiveEnergyEV / w.volumePerAtomA3) * 160.21766, 9);
+    expect(w.cohesiveEnergyDensityGPa).toBeGreaterThan(85);
+    expect(w.cohesiveEnergyDensityGPa).toBeLessThan(95);
+    // Elemental bulk moduli are in GPa, diamond the stiffest.
+    const stiffest = [...ELEMENTAL_TABLE.values()].filter((e) => Number.isFinite(e.bulkModulusGPa)).sort((a, b) => b.bulkModulusGPa - a.bulkModulusGPa)[0];
+    expect(stiffest?.symbol).toBe("C");
+  });
 });

@@ -25,7 +25,20 @@ import { elementBySymbol } from "../chem/elements";
  *   Fe, Co, Ni, Gd, Tb, Dy (Kittel, "Introduction to Solid State Physics", ch. 11; Jensen
  *   & Mackintosh, "Rare Earth Magnetism", 1991); antiferromagnets and paramagnets are 0.
  *
- * Unknown values are NaN (heavy actinides). Units: Å³ for volumes, pm for radii, K, eV, μB.
+ * - Cohesive energy (eV/atom, energy to separate the solid at 0 K and 1 atm into neutral
+ *   free atoms): Kittel, "Introduction to Solid State Physics", 8th ed., ch. 3, table 1
+ *   (from Brewer's compilation). H is the CRC Handbook's enthalpy of formation of the
+ *   gaseous atom, ΔfH°(H, g) = 218.0 kJ/mol = 2.26 eV (solid H₂ adds ~0.01 eV/atom of
+ *   van der Waals binding); He (no solid at 1 atm) and elements without a value are NaN.
+ * - Bulk modulus (GPa, room temperature or the lowest quoted temperature for the rare-gas
+ *   solids): Kittel, ch. 3, table 3 (10¹¹ N/m² × 100); carbon is diamond there, as here.
+ *   Sn is white tin from its single-crystal elastic constants (Simmons & Wang, "Single
+ *   Crystal Elastic Constants", 1971), since Kittel's 1.11 × 10¹¹ N/m² fits neither form.
+ *   The molecular solids N, O, F, Cl, Br and elements without a value are NaN.
+ * - Cohesive-energy density (GPa) = cohesive energy / volume per atom: the energy scale of
+ *   the elastic moduli (B ∝ E_coh/V across the elements), a derived column.
+ *
+ * Unknown values are NaN (heavy actinides). Units: Å³ for volumes, pm for radii, K, eV, μB, GPa.
  */
 
 export interface ElementalProperties {
@@ -53,6 +66,9 @@ export interface ElementalProperties {
   readonly magneticMomentMuB: number;
   readonly spaceGroupNumber: number;
   readonly firstIonisationEnergyEV: number;
+  readonly cohesiveEnergyEV: number;
+  readonly bulkModulusGPa: number;
+  readonly cohesiveEnergyDensityGPa: number;
 }
 
 /** The numeric properties, in the order descriptor columns use, with their units. */
@@ -80,6 +96,9 @@ export const ELEMENTAL_PROPERTIES = [
   { key: "magneticMomentMuB", unit: "μB" },
   { key: "spaceGroupNumber", unit: "1" },
   { key: "firstIonisationEnergyEV", unit: "eV" },
+  { key: "cohesiveEnergyEV", unit: "eV" },
+  { key: "bulkModulusGPa", unit: "GPa" },
+  { key: "cohesiveEnergyDensityGPa", unit: "GPa" },
 ] as const satisfies ReadonlyArray<{ key: keyof ElementalProperties; unit: string }>;
 
 export type ElementalPropertyKey = (typeof ELEMENTAL_PROPERTIES)[number]["key"];
@@ -190,6 +209,31 @@ const ROWS: readonly Row[] = [
   ["Bk", 40, 7, 3, 1.3, N, 1259, "5f9 7s2", 14.78, 0, 0, 194, 6.198],
 ];
 
+// Cohesive energy eV/atom (Kittel ch. 3 table 1), bulk modulus GPa (Kittel ch. 3 table 3); see the header.
+const COHESION: Readonly<Record<string, readonly [number, number]>> = {
+  H: [2.26, 0.2], He: [N, N], Li: [1.63, 11.6], Be: [3.32, 100.3], B: [5.81, 178], C: [7.37, 443],
+  N: [4.92, N], O: [2.6, N], F: [0.84, N], Ne: [0.02, 1.0],
+  Na: [1.113, 6.8], Mg: [1.51, 35.4], Al: [3.39, 72.2], Si: [4.63, 98.8], P: [3.43, 30.4], S: [2.85, 17.8],
+  Cl: [1.4, N], Ar: [0.08, 2.7],
+  K: [0.934, 3.2], Ca: [1.84, 15.2], Sc: [3.9, 43.5], Ti: [4.85, 105.1], V: [5.31, 161.9], Cr: [4.1, 190.1],
+  Mn: [2.92, 59.6], Fe: [4.28, 168.3], Co: [4.39, 191.4], Ni: [4.44, 186], Cu: [3.49, 137], Zn: [1.35, 59.8],
+  Ga: [2.81, 56.9], Ge: [3.85, 77.2], As: [2.96, 39.4], Se: [2.46, 9.1], Br: [1.22, N], Kr: [0.116, 1.8],
+  Rb: [0.852, 3.1], Sr: [1.72, 11.6], Y: [4.37, 36.6], Zr: [6.25, 83.3], Nb: [7.57, 170.2], Mo: [6.82, 272.5],
+  Tc: [6.85, 297], Ru: [6.74, 320.8], Rh: [5.75, 270.4], Pd: [3.89, 180.8], Ag: [2.95, 100.7], Cd: [1.16, 46.7],
+  In: [2.52, 41.1], Sn: [3.14, 58], Sb: [2.75, 38.3], Te: [2.19, 23], I: [1.11, 7.7], Xe: [0.16, 3.6],
+  Cs: [0.804, 2.0], Ba: [1.9, 10.3], La: [4.47, 24.3], Ce: [4.32, 23.9], Pr: [3.7, 30.6], Nd: [3.4, 32.7],
+  Pm: [N, N], Sm: [2.14, 29.4], Eu: [1.86, 14.7], Gd: [4.14, 38.3], Tb: [4.05, 39.9], Dy: [3.04, 38.4],
+  Ho: [3.14, 39.7], Er: [3.29, 41.1], Tm: [2.42, 39.7], Yb: [1.6, 13.3], Lu: [4.43, 41.1],
+  Hf: [6.44, 109], Ta: [8.1, 200], W: [8.9, 323.2], Re: [8.03, 372], Os: [8.17, 418], Ir: [6.94, 355],
+  Pt: [5.84, 278.3], Au: [3.81, 173.2], Hg: [0.67, 38.2], Tl: [1.88, 35.9], Pb: [2.03, 43], Bi: [2.18, 31.5],
+  Po: [1.5, 26], At: [N, N], Rn: [0.202, N],
+  Fr: [N, 2.0], Ra: [1.66, 13.2], Ac: [4.25, 25], Th: [6.2, 54.3], Pa: [N, 76], U: [5.55, 98.7],
+  Np: [4.73, 68], Pu: [3.6, 54], Am: [2.73, N], Cm: [3.99, N], Bk: [N, N],
+};
+
+/** eV/Å³ in GPa. */
+const GPA_PER_EV_PER_A3 = 160.21766;
+
 const AVOGADRO_PER_MOL = 6.02214076e23;
 const CM3_PER_A3 = 1e-24;
 const SUBSHELL_CAPACITY = { s: 2, p: 6, d: 10, f: 14 } as const;
@@ -217,6 +261,9 @@ function build(row: Row): ElementalProperties {
   const pu = unfilled(v.p, SUBSHELL_CAPACITY.p);
   const du = unfilled(v.d, SUBSHELL_CAPACITY.d);
   const fu = unfilled(v.f, SUBSHELL_CAPACITY.f);
+  const cohesion = COHESION[symbol];
+  if (!cohesion) throw new Error(`no cohesion entry for ${symbol}`);
+  const volumePerAtomA3 = info.atomicMassAmu / (density * AVOGADRO_PER_MOL) / CM3_PER_A3;
   return {
     symbol,
     atomicNumber: info.atomicNumber,
@@ -237,14 +284,17 @@ function build(row: Row): ElementalProperties {
     dUnfilled: du,
     fUnfilled: fu,
     totalUnfilled: su + pu + du + fu,
-    volumePerAtomA3: info.atomicMassAmu / (density * AVOGADRO_PER_MOL) / CM3_PER_A3,
+    volumePerAtomA3,
     bandGapEV: gap,
     magneticMomentMuB: moment,
     spaceGroupNumber: sg,
     firstIonisationEnergyEV: ie1,
+    cohesiveEnergyEV: cohesion[0],
+    bulkModulusGPa: cohesion[1],
+    cohesiveEnergyDensityGPa: (cohesion[0] / volumePerAtomA3) * GPA_PER_EV_PER_A3,
   };
 }
 
 export const ELEMENTAL_TABLE: ReadonlyMap<string, ElementalProperties> = new Map(ROWS.map((r) => [r[0], build(r)]));
 
-export const ELEMENTAL_TABLE_VERSION = "matgraph-elements-1";
+export const ELEMENTAL_TABLE_VERSION = "matgraph-elements-2";

@@ -19,7 +19,8 @@ import {
  * Stoichiometric p-norms ‖x‖ₚ = (Σ xᵢᵖ)^(1/p) for p = 2, 3, 5, 7, 10 and p = 0 (the number
  * of elements); valence fractions f_s = Σ xᵢ sᵢ / Σ xᵢ vᵢ (same for p, d, f);
  * ionic character I(χᵢ, χⱼ) = 1 − exp(−(χᵢ − χⱼ)²/4) (Pauling), its maximum over pairs
- * and its mean Σᵢⱼ xᵢxⱼ I(χᵢ, χⱼ).
+ * and its mean Σᵢⱼ xᵢxⱼ I(χᵢ, χⱼ); Hölder means of eight properties (`HOLDER_PROPERTIES`).
+ * Bulk-modulus statistics use the elements that have a value (`KNOWN_ELEMENTS_ONLY`).
  *
  * Units: each statistic keeps the unit of its property (K, Å³, eV, pm, …); the
  * average deviation too, since it is a difference of property values.
@@ -52,9 +53,89 @@ const PROPERTY_GROUP: Record<ElementalPropertyKey, { group: string; scale: Descr
   meltingPointK: { group: "elemental-solid", scale: "crystal" },
   volumePerAtomA3: { group: "elemental-solid", scale: "crystal" },
   spaceGroupNumber: { group: "elemental-solid", scale: "crystal" },
+  cohesiveEnergyEV: { group: "elemental-solid", scale: "crystal" },
+  bulkModulusGPa: { group: "elemental-solid", scale: "crystal" },
+  cohesiveEnergyDensityGPa: { group: "elemental-solid", scale: "crystal" },
 };
 
 const P_NORMS = [0, 2, 3, 5, 7, 10] as const;
+
+/**
+ * Properties whose statistics are taken over the elements that have a value (fractions
+ * renormalised): an elastic modulus is undefined for the molecular solids N₂, O₂, F₂, Cl₂,
+ * Br₂, and leaving every oxide, nitride and halide without the metals' stiffness lost
+ * accuracy on the AFLOW modulus splits. Other properties stay unknown when one element's is.
+ */
+const KNOWN_ELEMENTS_ONLY: ReadonlySet<ElementalPropertyKey> = new Set(["bulkModulusGPa"]);
+
+/**
+ * Hölder (power) means M_q = (Σ xᵢpᵢ^q)^(1/q), M₀ the geometric mean, of the bonding and
+ * cohesion properties: q < 0 leans to the smallest value (series / Reuss-like mixing of
+ * stiffnesses), q > 0 to the largest (Voigt-like). After M. de Jong et al., "A statistical
+ * learning framework for materials science: application to elastic moduli of k-nary
+ * inorganic polycrystalline compounds", Sci. Rep. 6 (2016) 34256.
+ */
+const HOLDER_PROPERTIES: readonly ElementalPropertyKey[] = ["electronegativityPauling", "covalentRadiusPm", "meltingPointK", "volumePerAtomA3", "firstIonisationEnergyEV", "cohesiveEnergyEV", "bulkModulusGPa", "cohesiveEnergyDensityGPa"];
+const HOLDER_POWERS = [-4, -2, -1, 0, 2, 4] as const;
+
+/** M_q over the elements with a positive value, weights renormalised; NaN when none has one, or when one lacks it and the property is not in `KNOWN_ELEMENTS_ONLY`. */
+function holderMean(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, q: number): number {
+  const skipUnknown = KNOWN_ELEMENTS_ONLY.has(key);
+  let s = 0;
+  let w = 0;
+  for (let i = 0; i < elements.length; i++) {
+    const v = (elements[i] as ElementalProperties)[key];
+    if (!(v > 0)) {
+      if (skipUnknown && Number.isNaN(v)) continue;
+      return NaN;
+    }
+    w += x[i] as number;
+    s += (x[i] as number) * (q === 0 ? Math.log(v) : v ** q);
+  }
+  if (!(w > 0)) return NaN;
+  return q === 0 ? Math.exp(s / w) : (s / w) ** (1 / q);
+}
+
+/** The six statistics of `key` over the elements that have a value, fractions renormalised; all NaN when none has one. Returns the next column. */
+function knownElementStatistics(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, out: Float64Array, col: number): number {
+  let w = 0;
+  let mean = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let modeX = -Infinity;
+  let mode = NaN;
+  for (let i = 0; i < elements.length; i++) {
+    const p = (elements[i] as ElementalProperties)[key];
+    if (Number.isNaN(p)) continue;
+    const xi = x[i] as number;
+    w += xi;
+    mean += xi * p;
+    min = Math.min(min, p);
+    max = Math.max(max, p);
+    // Most abundant known element; ties: the smallest value, as for the other properties.
+    if (xi > modeX + 1e-12 || (Math.abs(xi - modeX) <= 1e-12 && p < mode)) {
+      modeX = xi;
+      mode = p;
+    }
+  }
+  if (!(w > 0)) {
+    out.fill(NaN, col, col + STATS.length);
+    return col + STATS.length;
+  }
+  mean /= w;
+  let dev = 0;
+  for (let i = 0; i < elements.length; i++) {
+    const p = (elements[i] as ElementalProperties)[key];
+    if (!Number.isNaN(p)) dev += (x[i] as number) * Math.abs(p - mean);
+  }
+  out[col++] = mean;
+  out[col++] = dev / w;
+  out[col++] = min;
+  out[col++] = max;
+  out[col++] = max - min;
+  out[col++] = mode;
+  return col;
+}
 
 function buildFeatures(): FeatureSpec[] {
   const features: FeatureSpec[] = [];
@@ -68,12 +149,16 @@ function buildFeatures(): FeatureSpec[] {
   }
   features.push({ name: "max_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   features.push({ name: "mean_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
+  for (const { key, unit } of ELEMENTAL_PROPERTIES) {
+    if (!HOLDER_PROPERTIES.includes(key)) continue;
+    for (const q of HOLDER_POWERS) features.push({ name: `holder_mean_p${q}_${key}`, unit, group: "power-means", scale: "stoichiometric" });
+  }
   return features;
 }
 
 export const MAGPIE_DESCRIPTORS: DescriptorSetInfo = {
   name: "magpie-composition",
-  version: `1.0.0+${ELEMENTAL_TABLE_VERSION}`,
+  version: `1.1.0+${ELEMENTAL_TABLE_VERSION}`,
   features: buildFeatures(),
 };
 
@@ -108,6 +193,10 @@ export class MagpieFeaturizer {
 
     let col = 0;
     for (const { key } of ELEMENTAL_PROPERTIES) {
+      if (KNOWN_ELEMENTS_ONLY.has(key)) {
+        col = knownElementStatistics(x, elements, key, out, col);
+        continue;
+      }
       let mean = 0;
       let min = Infinity;
       let max = -Infinity;
@@ -166,6 +255,10 @@ export class MagpieFeaturizer {
     }
     out[col++] = maxIonic;
     out[col++] = meanIonic;
+    for (const { key } of ELEMENTAL_PROPERTIES) {
+      if (!HOLDER_PROPERTIES.includes(key)) continue;
+      for (const q of HOLDER_POWERS) out[col++] = holderMean(x, elements, key, q);
+    }
     return out;
   }
 }
