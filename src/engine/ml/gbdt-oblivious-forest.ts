@@ -176,19 +176,23 @@ export class ObliviousForest {
     );
   }
 
-  /** Bins of rows start … start + n − 1, feature-major (slot s, row i at s·BLOCK_ROWS + i); rows past n get bin 0. */
+  /**
+   * Bins of rows start … start + n − 1, feature-major (slot s, row i at s·BLOCK_ROWS + i);
+   * rows past n get bin 0. Walked row by row: the input is row-major, and reading one
+   * feature down a block touched a new cache line per value (wide descriptor sets made
+   * binning cost more than the trees).
+   */
   private binBlock(data: Float64Array, cols: number, start: number, n: number, bins: Uint8Array): void {
     const { slotFeature, cuts } = this;
-    for (let s = 0; s < slotFeature.length; s++) {
-      const c = cuts[s] as Float64Array;
-      const f = slotFeature[s] as number;
-      const o = s * BLOCK_ROWS;
-      for (let i = 0; i < n; i++) {
-        const v = data[(start + i) * cols + f] as number;
-        bins[o + i] = v !== v ? 0 : lowerBound(c, v) + 1;
+    const slots = slotFeature.length;
+    for (let i = 0; i < n; i++) {
+      const row = (start + i) * cols;
+      for (let s = 0, o = i; s < slots; s++, o += BLOCK_ROWS) {
+        const v = data[row + (slotFeature[s] as number)] as number;
+        bins[o] = v !== v ? 0 : lowerBound(cuts[s] as Float64Array, v) + 1;
       }
-      bins.fill(0, o + n, o + BLOCK_ROWS);
     }
+    if (n < BLOCK_ROWS) for (let s = 0; s < slots; s++) bins.fill(0, s * BLOCK_ROWS + n, (s + 1) * BLOCK_ROWS);
   }
 
   /** Sum of the trees of each bag for every row: out[bag][row] (raw scores, before any link function). */
