@@ -58,6 +58,9 @@ export class ObliviousForest {
     if (!useSimd) this.simd = null;
   }
 
+  /** The cuts laid out for binBlock's search, built on first use. */
+  private search: { padded: Float64Array[]; firstStep: Int32Array } | null = null;
+
   /** Whether predictions run on the WebAssembly SIMD kernel (else on scalar loops). */
   get usesSimd(): boolean {
     return this.simdLayout() !== null;
@@ -183,13 +186,18 @@ export class ObliviousForest {
    * binning cost more than the trees).
    */
   private binBlock(data: Float64Array, cols: number, start: number, n: number, bins: Uint8Array): void {
-    const { slotFeature, cuts } = this;
+    const { slotFeature } = this;
+    const { padded, firstStep } = (this.search ??= paddedCuts(this.cuts));
     const slots = slotFeature.length;
     for (let i = 0; i < n; i++) {
       const row = (start + i) * cols;
       for (let s = 0, o = i; s < slots; s++, o += BLOCK_ROWS) {
         const v = data[row + (slotFeature[s] as number)] as number;
-        bins[o] = v !== v ? 0 : lowerBound(cuts[s] as Float64Array, v) + 1;
+        const c = padded[s] as Float64Array;
+        // Number of cuts below v, in a fixed number of halvings: no data-dependent loop exit.
+        let below = 0;
+        for (let step = firstStep[s] as number; step > 0; step >>= 1) below += (c[below + step - 1] as number) < v ? step : 0;
+        bins[o] = v !== v ? 0 : below + 1;
       }
     }
     if (n < BLOCK_ROWS) for (let s = 0; s < slots; s++) bins.fill(0, s * BLOCK_ROWS + n, (s + 1) * BLOCK_ROWS);
@@ -282,6 +290,23 @@ function obliviousDepth(t: TreeArrays): number {
 }
 
 /** First index j with cuts[j] ≥ v (cuts.length when none). */
+/**
+ * Each slot's cuts padded with +∞ to 2^k − 1 values, and 2^(k−1): counting the cuts below
+ * v then takes exactly k halvings (+∞ is below no value, so the count is lowerBound's).
+ */
+function paddedCuts(cuts: readonly Float64Array[]): { padded: Float64Array[]; firstStep: Int32Array } {
+  const firstStep = new Int32Array(cuts.length);
+  const padded = cuts.map((c, s) => {
+    let size = 1;
+    while (size - 1 < c.length) size <<= 1;
+    firstStep[s] = size >> 1;
+    const p = new Float64Array(size - 1).fill(Infinity);
+    p.set(c);
+    return p;
+  });
+  return { padded, firstStep };
+}
+
 function lowerBound(cuts: Float64Array, v: number): number {
   let lo = 0;
   let hi = cuts.length;
