@@ -11,6 +11,7 @@ import { featurizeRows, parseFormulaCsv } from "../../src/engine/ml/formula-data
 import { FusionModel } from "../../src/engine/ml/fusion.model";
 import { GbdtModel } from "../../src/engine/ml/gbdt.model";
 import { classificationMetrics, regressionMetrics } from "../../src/engine/ml/metrics";
+import { readElementTable, spearman } from "../support/element-tables";
 import { SKIP_REASON, hasSharedFile, sharedData } from "../support/shared-data";
 
 const bulk = ["benchmarks", "crabnet", "aflow__ael_bulk_modulus_vrh"];
@@ -125,36 +126,8 @@ describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate
 /** Elements whose standard state is a gas or a liquid: their "solid" volumes and gaps differ by definition. */
 const NOT_SOLID = new Set(["H", "He", "N", "O", "F", "Ne", "Cl", "Ar", "Br", "Kr", "Xe", "Rn", "Hg"]);
 
-function readMagpie(): Map<string, Record<string, number>> {
-  const lines = readFileSync(sharedData("elements", "magpie.csv"), "utf8").trim().split(/\r?\n/);
-  const header = (lines[0] as string).split(",");
-  const out = new Map<string, Record<string, number>>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(",");
-    const rec: Record<string, number> = {};
-    header.forEach((h, i) => (rec[h] = Number(cells[i])));
-    out.set(cells[0] as string, rec);
-  }
-  return out;
-}
-
-function spearman(a: number[], b: number[]): number {
-  const rank = (v: number[]): number[] => {
-    const order = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
-    const r = new Array<number>(v.length);
-    order.forEach(([, i], k) => (r[i] = k));
-    return r;
-  };
-  const ra = rank(a);
-  const rb = rank(b);
-  const n = a.length;
-  let d2 = 0;
-  for (let i = 0; i < n; i++) d2 += ((ra[i] as number) - (rb[i] as number)) ** 2;
-  return 1 - (6 * d2) / (n * (n * n - 1));
-}
-
 describe.skipIf(!hasSharedFile("elements", "magpie.csv"))("elemental table against magpie.csv" + SKIP_REASON, () => {
-  const magpie = hasSharedFile("elements", "magpie.csv") ? readMagpie() : new Map<string, Record<string, number>>();
+  const magpie = hasSharedFile("elements", "magpie.csv") ? readElementTable("magpie.csv") : new Map<string, Record<string, number>>();
   const both = [...ELEMENTAL_TABLE.values()].filter((e) => magpie.has(e.symbol));
   const ref = (e: ElementalProperties, col: string): number => (magpie.get(e.symbol) as Record<string, number>)[col] as number;
 

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { SKIP_REASON, hasSharedFile, sharedData } from "../../../tests/support/shared-data";
+import { readElementTable, spearman } from "../../../tests/support/element-tables";
+import { SKIP_REASON, hasSharedFile } from "../../../tests/support/shared-data";
 import { ELEMENTAL_TABLE, type ElementalProperties } from "./elemental-properties.table";
 
 /**
@@ -10,36 +10,6 @@ import { ELEMENTAL_TABLE, type ElementalProperties } from "./elemental-propertie
  * `elements/jarvis.csv` (KV: DFT Voigt bulk modulus of the elemental solid, GPa). The
  * engine itself reads no files; without the shared data these tests are skipped.
  */
-
-function readCsv(file: string): Map<string, Record<string, number>> {
-  const lines = readFileSync(sharedData("elements", file), "utf8").trim().split(/\r?\n/);
-  const header = (lines[0] as string).split(",");
-  const out = new Map<string, Record<string, number>>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(",");
-    const rec: Record<string, number> = {};
-    // Empty cells are missing values, not zeros.
-    header.forEach((h, i) => (rec[h] = cells[i] === undefined || cells[i] === "" ? NaN : Number(cells[i])));
-    out.set(cells[0] as string, rec);
-  }
-  return out;
-}
-
-function ranks(v: readonly number[]): number[] {
-  const order = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
-  const r = new Array<number>(v.length);
-  order.forEach(([, i], k) => (r[i] = k));
-  return r;
-}
-
-function spearman(a: readonly number[], b: readonly number[]): number {
-  const ra = ranks(a);
-  const rb = ranks(b);
-  const n = a.length;
-  let d2 = 0;
-  for (let i = 0; i < n; i++) d2 += ((ra[i] as number) - (rb[i] as number)) ** 2;
-  return 1 - (6 * d2) / (n * (n * n - 1));
-}
 
 function median(v: readonly number[]): number {
   const s = [...v].sort((a, b) => a - b);
@@ -51,7 +21,7 @@ const KJ_PER_MOL_PER_EV = 96.485;
 const elements = [...ELEMENTAL_TABLE.values()];
 
 describe.skipIf(!hasSharedFile("elements", "oliynyk.csv"))("cohesive energies against oliynyk.csv" + SKIP_REASON, () => {
-  const oliynyk = hasSharedFile("elements", "oliynyk.csv") ? readCsv("oliynyk.csv") : new Map<string, Record<string, number>>();
+  const oliynyk = hasSharedFile("elements", "oliynyk.csv") ? readElementTable("oliynyk.csv") : new Map<string, Record<string, number>>();
   const ref = (e: ElementalProperties, col: string): number => oliynyk.get(e.symbol)?.[col] ?? NaN;
 
   it("agrees with its Cohesive_energy to 2 % wherever both have a value", () => {
@@ -78,7 +48,7 @@ describe.skipIf(!hasSharedFile("elements", "oliynyk.csv"))("cohesive energies ag
 });
 
 describe.skipIf(!hasSharedFile("elements", "jarvis.csv"))("bulk moduli against jarvis.csv (DFT)" + SKIP_REASON, () => {
-  const jarvis = hasSharedFile("elements", "jarvis.csv") ? readCsv("jarvis.csv") : new Map<string, Record<string, number>>();
+  const jarvis = hasSharedFile("elements", "jarvis.csv") ? readElementTable("jarvis.csv") : new Map<string, Record<string, number>>();
   // jarvis.csv writes 0 where it has no elastic tensor. Not compared: Mn, whose DFT value
   // is for a non-magnetic cell (about 4 times the modulus of α-Mn), and the van der Waals
   // solids and liquid Hg, which semilocal DFT binds far too stiffly or too softly.

@@ -77,6 +77,8 @@ const KNOWN_ELEMENTS_ONLY: ReadonlySet<ElementalPropertyKey> = new Set(["bulkMod
  */
 const HOLDER_PROPERTIES: readonly ElementalPropertyKey[] = ["electronegativityPauling", "covalentRadiusPm", "meltingPointK", "volumePerAtomA3", "firstIonisationEnergyEV", "cohesiveEnergyEV", "bulkModulusGPa", "cohesiveEnergyDensityGPa"];
 const HOLDER_POWERS = [-4, -2, -1, 0, 2, 4] as const;
+/** `HOLDER_PROPERTIES` in the table's column order, with their units. */
+const HOLDER_COLUMNS = ELEMENTAL_PROPERTIES.filter(({ key }) => HOLDER_PROPERTIES.includes(key));
 
 /** M_q over the elements with a positive value, weights renormalised; NaN when none has one, or when one lacks it and the property is not in `KNOWN_ELEMENTS_ONLY`. */
 function holderMean(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, q: number): number {
@@ -96,45 +98,53 @@ function holderMean(x: readonly number[], elements: readonly ElementalProperties
   return q === 0 ? Math.exp(s / w) : (s / w) ** (1 / q);
 }
 
-/** The six statistics of `key` over the elements that have a value, fractions renormalised; all NaN when none has one. Returns the next column. */
-function knownElementStatistics(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, out: Float64Array, col: number): number {
-  let w = 0;
+/**
+ * Mean, mean absolute deviation, min, max, range and the value of the most abundant
+ * element (ties: the smallest value) of one property, written from `col`; returns the next
+ * column. `x` are the fractions of the elements whose values are `p`, and the mean and
+ * deviation are divided by `weight`, their sum where some elements were left out (1
+ * otherwise). One unknown value, or no element at all, makes every statistic unknown, not
+ * a misleading partial.
+ */
+function writeStatistics(x: readonly number[], p: readonly number[], weight: number, out: Float64Array, col: number): number {
   let mean = 0;
   let min = Infinity;
   let max = -Infinity;
-  let modeX = -Infinity;
-  let mode = NaN;
-  for (let i = 0; i < elements.length; i++) {
-    const p = (elements[i] as ElementalProperties)[key];
-    if (Number.isNaN(p)) continue;
-    const xi = x[i] as number;
-    w += xi;
-    mean += xi * p;
-    min = Math.min(min, p);
-    max = Math.max(max, p);
-    // Most abundant known element; ties: the smallest value, as for the other properties.
-    if (xi > modeX + 1e-12 || (Math.abs(xi - modeX) <= 1e-12 && p < mode)) {
-      modeX = xi;
-      mode = p;
-    }
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i] as number;
+    mean += (x[i] as number) * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
-  if (!(w > 0)) {
-    out.fill(NaN, col, col + STATS.length);
-    return col + STATS.length;
-  }
-  mean /= w;
+  mean /= weight;
   let dev = 0;
-  for (let i = 0; i < elements.length; i++) {
-    const p = (elements[i] as ElementalProperties)[key];
-    if (!Number.isNaN(p)) dev += (x[i] as number) * Math.abs(p - mean);
-  }
+  for (let i = 0; i < p.length; i++) dev += (x[i] as number) * Math.abs((p[i] as number) - mean);
+  dev /= weight;
+  let modeIndex = 0;
+  for (let i = 1; i < x.length; i++) if ((x[i] as number) > (x[modeIndex] as number) + 1e-12) modeIndex = i;
+  let mode = Infinity;
+  for (let i = 0; i < x.length; i++) if (Math.abs((x[i] as number) - (x[modeIndex] as number)) <= 1e-12) mode = Math.min(mode, p[i] as number);
+  if (Number.isNaN(mean)) min = max = mode = NaN;
   out[col++] = mean;
-  out[col++] = dev / w;
+  out[col++] = dev;
   out[col++] = min;
   out[col++] = max;
   out[col++] = max - min;
   out[col++] = mode;
   return col;
+}
+
+/** The statistics of `key` (see writeStatistics); for `KNOWN_ELEMENTS_ONLY` over the elements that have a value, fractions renormalised. */
+function propertyStatistics(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, out: Float64Array, col: number): number {
+  const p = elements.map((e) => e[key]);
+  if (!KNOWN_ELEMENTS_ONLY.has(key)) return writeStatistics(x, p, 1, out, col);
+  const known = p.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  if (known.length === 0) {
+    out.fill(NaN, col, col + STATS.length);
+    return col + STATS.length;
+  }
+  const xKnown = known.map((i) => x[i] as number);
+  return writeStatistics(xKnown, known.map((i) => p[i] as number), xKnown.reduce((w, xi) => w + xi, 0), out, col);
 }
 
 function buildFeatures(): FeatureSpec[] {
@@ -149,8 +159,7 @@ function buildFeatures(): FeatureSpec[] {
   }
   features.push({ name: "max_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   features.push({ name: "mean_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
-  for (const { key, unit } of ELEMENTAL_PROPERTIES) {
-    if (!HOLDER_PROPERTIES.includes(key)) continue;
+  for (const { key, unit } of HOLDER_COLUMNS) {
     for (const q of HOLDER_POWERS) features.push({ name: `holder_mean_p${q}_${key}`, unit, group: "power-means", scale: "stoichiometric" });
   }
   return features;
@@ -187,42 +196,8 @@ export class MagpieFeaturizer {
       elements.push(props);
       x.push(fraction);
     }
-    let modeIndex = 0;
-    for (let i = 1; i < x.length; i++) if ((x[i] as number) > (x[modeIndex] as number) + 1e-12) modeIndex = i;
-    const tied = x.map((xi, i) => (Math.abs(xi - (x[modeIndex] as number)) <= 1e-12 ? i : -1)).filter((i) => i >= 0);
-
     let col = 0;
-    for (const { key } of ELEMENTAL_PROPERTIES) {
-      if (KNOWN_ELEMENTS_ONLY.has(key)) {
-        col = knownElementStatistics(x, elements, key, out, col);
-        continue;
-      }
-      let mean = 0;
-      let min = Infinity;
-      let max = -Infinity;
-      for (let i = 0; i < elements.length; i++) {
-        const p = (elements[i] as ElementalProperties)[key];
-        mean += (x[i] as number) * p;
-        if (p < min) min = p;
-        if (p > max) max = p;
-      }
-      let dev = 0;
-      for (let i = 0; i < elements.length; i++) {
-        dev += (x[i] as number) * Math.abs((elements[i] as ElementalProperties)[key] - mean);
-      }
-      let mode = Infinity;
-      for (const i of tied) mode = Math.min(mode, (elements[i] as ElementalProperties)[key]);
-      if (Number.isNaN(mean)) {
-        // One unknown value makes every statistic of the property unknown, not a misleading partial.
-        min = max = mode = NaN;
-      }
-      out[col++] = mean;
-      out[col++] = dev;
-      out[col++] = min;
-      out[col++] = max;
-      out[col++] = max - min;
-      out[col++] = mode;
-    }
+    for (const { key } of ELEMENTAL_PROPERTIES) col = propertyStatistics(x, elements, key, out, col);
     for (const p of P_NORMS) {
       if (p === 0) {
         out[col++] = x.length;
@@ -255,10 +230,7 @@ export class MagpieFeaturizer {
     }
     out[col++] = maxIonic;
     out[col++] = meanIonic;
-    for (const { key } of ELEMENTAL_PROPERTIES) {
-      if (!HOLDER_PROPERTIES.includes(key)) continue;
-      for (const q of HOLDER_POWERS) out[col++] = holderMean(x, elements, key, q);
-    }
+    for (const { key } of HOLDER_COLUMNS) for (const q of HOLDER_POWERS) out[col++] = holderMean(x, elements, key, q);
     return out;
   }
 }
