@@ -52,19 +52,6 @@ export interface IngestSummary extends RunCounts {
 
 const DEFAULT_BATCH = 2000;
 
-/**
- * Normalising a page is one long synchronous stretch; the batch being written meanwhile
- * is a chain of statements, each of which can only be sent once the previous one's reply
- * has been handled. Handing the event loop back every few hundred records lets those
- * replies through, so the next statement need not wait for the rest of the page (the
- * writer is the run's critical path: in bench:ingest the reader waits for it most of the time).
- */
-const YIELD_EVERY = 200;
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** The run's read position when a batch was cut: what its checkpoint stands for. */
 interface CutCounts {
   readonly fetched: number;
@@ -183,12 +170,7 @@ export async function runIngest(
         total = page.total ?? total;
         await recorder.describe({ ...(release ? { release } : {}), ...(total !== undefined ? { total } : {}) });
       }
-      let sinceYield = 0;
       for (const raw of page.records) {
-        if (++sinceYield >= YIELD_EVERY) {
-          sinceYield = 0;
-          await yieldToEventLoop();
-        }
         if (counts.fetched >= limit) {
           limited = true;
           break;
