@@ -1,7 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { Source } from "../domain/source";
 import type { CanonicalEntry } from "../services/canonical-entry";
-import { writeEntries } from "../services/entry-writer";
+import { prepareEntries, yieldToEventLoop, type PreparedEntries } from "../services/entry-batch";
+import { storeTakesCopy, writeEntries } from "../services/entry-writer";
 import { IngestRunRecorder, type RunCounts } from "../services/ingest-run.recorder";
 import type { IngestRunStatus, SkippedRecord } from "../store/ingest-run.entity";
 import { IngestAbortedError } from "./ingest.errors";
@@ -52,6 +53,14 @@ export interface IngestSummary extends RunCounts {
 
 const DEFAULT_BATCH = 2000;
 
+/**
+ * Reading (normalising, preparing batches) and writing share one thread, and the writer
+ * is the critical path: it sends a statement only once the previous reply has been
+ * handled. The reader hands the thread back after every this many records (about a
+ * millisecond of work), so a reply waits that long at most, not for a whole page.
+ */
+const READ_SLICE = 50;
+
 /** The run's read position when a batch was cut: what its checkpoint stands for. */
 interface CutCounts {
   readonly fetched: number;
@@ -91,18 +100,19 @@ export async function runIngest(
   let lastPage: SourcePage | undefined;
   let batch: CanonicalEntry[] = [];
   let withdrawn = 0;
+  const encode = await storeTakesCopy(dataSource);
 
   // Writes overlap reading: while one batch is written, the next pages are fetched and
   // normalised. At most one batch is being written and one filled, so memory stays flat.
   let writing: Promise<void> = Promise.resolve();
   const cutNow = (): CutCounts => ({ fetched: counts.fetched, skipped: counts.skipped, skippedListed: skipped.length });
   let committed = cutNow();
-  const write = async (pending: CanonicalEntry[], checkpoint: Cursor | null | undefined, cut: CutCounts) => {
+  const write = async (pending: PreparedEntries, checkpoint: Cursor | null | undefined, cut: CutCounts) => {
     await dataSource.transaction(async (manager) => {
       // A batch lost to a server crash after commit is written again on resume (from the
       // checkpoint stored with it), so the commit need not wait for the WAL flush.
       await manager.query(`SET LOCAL synchronous_commit = off`);
-      if (pending.length > 0) {
+      if (pending.entries.length > 0) {
         // Entries this run inserts are known to be seen by it (they are newer than the run, see
         // markWithdrawn): only the ones the store held already are listed, so a first ingest lists none.
         let existing: readonly string[] = [];
@@ -134,12 +144,16 @@ export async function runIngest(
       ...(total !== undefined ? { total } : {}),
     });
   };
-  /** Starts writing the filled batch once the previous write is done; returns without waiting for it. */
+  /**
+   * Prepares the filled batch while the previous one is being written, then starts writing
+   * it once that write is done; returns without waiting for it.
+   */
   const flush = async (checkpoint: Cursor | null | undefined) => {
-    await writing;
-    const pending = batch;
+    const cut = cutNow();
+    const prepared = await prepareEntries(batch, { encode, yieldEvery: READ_SLICE });
     batch = [];
-    writing = write(pending, checkpoint, cutNow());
+    await writing;
+    writing = write(prepared, checkpoint, cut);
     writing.catch(() => undefined); // awaited by the next flush or at the end; this only keeps it from counting as unhandled
   };
 
@@ -176,6 +190,7 @@ export async function runIngest(
           break;
         }
         counts.fetched += 1;
+        if (counts.fetched % READ_SLICE === 0) await yieldToEventLoop();
         try {
           const entry = adapter.normalise(raw, page);
           batch.push(release && !entry.release ? { ...entry, release } : entry);

@@ -1,8 +1,14 @@
-import type { EntityManager } from "typeorm";
-import { Composition } from "../engine/chem/composition";
+import type { DataSource, EntityManager } from "typeorm";
 import { InvalidInputError } from "../errors";
 import type { CanonicalEntry, CanonicalProperty, WriteSummary } from "./canonical-entry";
-import { BinaryCopyRows } from "./ingest-copy";
+import {
+  ENTRY_COPY_COLUMNS,
+  PROPERTY_COLUMNS,
+  prepareEntries,
+  type EncodedBatch,
+  type MaterialIdentity,
+  type PreparedEntries,
+} from "./entry-batch";
 import { rawJsonText } from "./ingest-raw-text";
 import { assignPolymorphs } from "./polymorph-assign.service";
 
@@ -32,20 +38,28 @@ export interface WriteOptions {
  * hold yet and their properties are sent with COPY instead (see batchModeOf). Rows whose
  * content did not change are not touched, so a re-import writes nothing. A value that
  * did change is kept in property_history first, with the run that replaced it.
- * Run it inside a transaction: a batch lands whole or not at all.
+ * Run it inside a transaction: a batch lands whole or not at all. `records` may come
+ * prepared (prepareEntries), as the ingest pipeline hands them over.
  */
 export async function writeEntries(
   manager: EntityManager,
-  records: readonly CanonicalEntry[],
+  records: readonly CanonicalEntry[] | PreparedEntries,
   options: WriteOptions = {},
 ): Promise<WriteSummary> {
-  const batch = lastOfEachId(records);
-  if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+  if (isRecordList(records) ? records.length === 0 : records.entries.length === 0) {
+    return { inserted: 0, updated: 0, unchanged: 0 };
+  }
   const mode = await batchModeOf(manager, options);
-  const summary = await writeBatch(manager, batch, records.length, options, mode);
+  let prepared = isRecordList(records) ? await prepareEntries(records, { encode: mode.copy }) : records;
+  if (mode.copy && !prepared.encoded) prepared = await prepareEntries(prepared.entries, { encode: true });
+  const summary = await writeBatch(manager, prepared, options, mode);
   // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
   if (mode.skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = origin`);
   return summary;
+}
+
+function isRecordList(records: readonly CanonicalEntry[] | PreparedEntries): records is readonly CanonicalEntry[] {
+  return Array.isArray(records);
 }
 
 /**
@@ -66,11 +80,31 @@ interface BatchMode {
   readonly copy: boolean;
 }
 
-const storeTraits = new WeakMap<object, { superuser: boolean; embedded: boolean; ownTriggers: boolean }>();
+interface StoreTraits {
+  readonly superuser: boolean;
+  readonly embedded: boolean;
+  readonly ownTriggers: boolean;
+}
+
+const storeTraits = new WeakMap<object, StoreTraits>();
+
+/** Whether the store behind `dataSource` takes new entries by COPY (so batches are worth preparing for it). */
+export async function storeTakesCopy(dataSource: DataSource): Promise<boolean> {
+  return !(await traitsOf(dataSource.manager)).embedded;
+}
 
 async function batchModeOf(manager: EntityManager, options: WriteOptions): Promise<BatchMode> {
   // Both need the batch's statements on one connection inside one transaction.
   if (!manager.queryRunner?.isTransactionActive) return { skipKeyChecks: false, copy: false };
+  const traits = await traitsOf(manager);
+  // With the triggers off an entry moved to another material does not cascade to its properties:
+  // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
+  const skipKeyChecks = traits.superuser && !traits.ownTriggers && options.replaceProperties === true;
+  if (skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = replica`);
+  return { skipKeyChecks, copy: !traits.embedded };
+}
+
+async function traitsOf(manager: EntityManager): Promise<StoreTraits> {
   let traits = storeTraits.get(manager.connection);
   if (traits === undefined) {
     // Replica mode turns off every trigger, not only the key checks: a table the batch writes
@@ -89,23 +123,18 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
     };
     storeTraits.set(manager.connection, traits);
   }
-  // With the triggers off an entry moved to another material does not cascade to its properties:
-  // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
-  const skipKeyChecks = traits.superuser && !traits.ownTriggers && options.replaceProperties === true;
-  if (skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = replica`);
-  return { skipKeyChecks, copy: !traits.embedded };
+  return traits;
 }
 
 async function writeBatch(
   manager: EntityManager,
-  batch: readonly CanonicalEntry[],
-  recordCount: number,
+  prepared: PreparedEntries,
   options: WriteOptions,
   mode: BatchMode,
 ): Promise<WriteSummary> {
-  const materialOf = batch.map((entry) => materialOfFormula(entry.formula));
-  const materialId = await upsertMaterials(manager, materialOf);
-  const materialIdOf = materialOf.map((m) => materialId.get(m.formula) as number);
+  const batch = prepared.entries;
+  const materialId = await upsertMaterials(manager, prepared.materials);
+  const materialIdOf = prepared.materials.map((m) => materialId.get(m.formula) as number);
 
   const placed = await assignPolymorphs(
     manager,
@@ -115,11 +144,13 @@ async function writeBatch(
       spacegroupNumber: e.spacegroupNumber,
       spacegroupSymbol: e.spacegroupSymbol,
     })),
+    prepared.fingerprints,
   );
   if (mode.skipKeyChecks) await lockReferencedRows(manager, placed, options.runId);
 
-  const { entryIds, insertedIds, updatedIds } = mode.copy
-    ? await copyNewEntries(manager, batch, materialIdOf, placed)
+  const encoded = mode.copy ? prepared.encoded : undefined;
+  const { entryIds, insertedIds, updatedIds } = encoded
+    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed)
     : await upsertEntries(manager, batch, materialIdOf, placed);
 
   if (options.onExisting) {
@@ -128,22 +159,32 @@ async function writeBatch(
 
   const runId = options.runId ?? null;
   // Properties of entries inserted just now can have no earlier values: a plain insert (or copy), no history step.
-  const fresh = mode.copy ? new BinaryCopyRows(PROPERTY_COLUMNS.length) : new PropertyColumns();
+  const fresh = new PropertyColumns();
+  const freshIndices: number[] = [];
   const existing = new PropertyColumns();
   const existingIds: number[] = [];
   batch.forEach((e, i) => {
     const id = entryIds[i] as number;
     const isNew = insertedIds.has(id);
-    if (!isNew) existingIds.push(id);
+    if (isNew) freshIndices.push(i);
+    else existingIds.push(id);
+    // The copy already holds the new entries' property rows.
+    if (isNew && encoded) return;
     const rows = isNew ? fresh : existing;
-    for (const p of e.properties) {
-      if (rows instanceof BinaryCopyRows) copyPropertyRow(rows, id, materialIdOf[i] as number, e.source, p);
-      else rows.push(id, materialIdOf[i] as number, e.source, p);
-    }
+    for (const p of e.properties) rows.push(id, materialIdOf[i] as number, e.source, p);
   });
 
-  if (fresh instanceof BinaryCopyRows) await fresh.copyInto(manager, "properties", PROPERTY_COLUMNS);
-  else if (fresh.length > 0) await insertFreshProperties(manager, fresh);
+  if (encoded) {
+    // The ids the entries got (the upsert's, where a concurrent writer made the copy fall back to it).
+    for (const i of freshIndices) encoded.numberProperties(i, entryIds[i] as number);
+    const all = freshIndices.length === batch.length;
+    await encoded.propertyRows.copyInto(
+      manager,
+      "properties",
+      PROPERTY_COLUMNS,
+      all ? undefined : encoded.propertyRanges(freshIndices),
+    );
+  } else if (fresh.length > 0) await insertFreshProperties(manager, fresh);
   if (existing.length > 0) {
     for (const id of await upsertExistingProperties(manager, existing, runId)) updatedIds.add(id);
   }
@@ -153,7 +194,7 @@ async function writeBatch(
 
   const inserted = insertedIds.size;
   const updated = updatedIds.size;
-  return { inserted, updated, unchanged: recordCount - inserted - updated };
+  return { inserted, updated, unchanged: prepared.recordCount - inserted - updated };
 }
 
 /** The polymorphs and the run the batch refers to, locked as their key checks would lock them. */
@@ -202,29 +243,6 @@ interface UpsertedEntries {
   readonly updatedIds: Set<number>;
 }
 
-const ENTRY_COPY_COLUMNS = [
-  "id",
-  "source",
-  "source_id",
-  "material_id",
-  "method",
-  "functional",
-  "spacegroup_number",
-  "spacegroup_symbol",
-  "lattice",
-  "frac_coords",
-  "species",
-  "nsites",
-  "volume",
-  "density",
-  "raw",
-  "source_url",
-  "release",
-  "fetched_at",
-  "polymorph_id",
-  "structure_fingerprint",
-];
-
 /**
  * Entries the store does not hold yet (the whole batch on a first ingest) are copied in
  * with ids drawn from the sequence up front; the others go through the upsert. Should a
@@ -234,6 +252,7 @@ const ENTRY_COPY_COLUMNS = [
 async function copyNewEntries(
   manager: EntityManager,
   batch: readonly CanonicalEntry[],
+  encoded: EncodedBatch,
   materialIdOf: readonly number[],
   placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
 ): Promise<UpsertedEntries> {
@@ -259,38 +278,12 @@ async function copyNewEntries(
   );
   const ids = (drawn?.ids ?? "").split(",").map(Number);
   if (ids.length !== fresh.length) throw new Error(`drew ${ids.length} entry ids for ${fresh.length} entries`);
-  const now = new Date();
-  const rows = new BinaryCopyRows(ENTRY_COPY_COLUMNS.length);
-  fresh.forEach((i, k) => {
-    const e = batch[i] as CanonicalEntry;
-    const s = e.structure;
-    const place = placed[i];
-    rows
-      .row()
-      .int4(ids[k])
-      .text(e.source)
-      .text(e.sourceId)
-      .int4(materialIdOf[i])
-      .text(e.method)
-      .text(e.functional)
-      .int2(e.spacegroupNumber)
-      .text(e.spacegroupSymbol)
-      .float8Rows(s?.lattice)
-      .float8Rows(s?.fracCoords)
-      .textArray(s?.species)
-      .int4(s?.species.length)
-      .float8(e.volumeAngstrom3)
-      .float8(e.densityGPerCm3)
-      .jsonb(rawJsonText(e.raw))
-      .text(e.sourceUrl)
-      .text(e.release)
-      .timestamptz(e.fetchedAt ?? now)
-      .int4(place?.polymorphId)
-      .text(place?.fingerprint);
-  });
+  batch.forEach((_, i) => encoded.place(i, materialIdOf[i] as number, placed[i]?.polymorphId));
+  fresh.forEach((i, k) => encoded.numberEntry(i, ids[k] as number));
   await manager.query(`SAVEPOINT entries_copy`);
   try {
-    await rows.copyInto(manager, "entries", ENTRY_COPY_COLUMNS);
+    const all = fresh.length === batch.length;
+    await encoded.entryRows.copyInto(manager, "entries", ENTRY_COPY_COLUMNS, all ? undefined : encoded.entryRanges(fresh));
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
@@ -492,43 +485,6 @@ class PropertyColumns {
   }
 }
 
-/** One property row for COPY, in the column order of PROPERTY_COLUMNS. */
-function copyPropertyRow(
-  rows: BinaryCopyRows,
-  entryId: number,
-  materialId: number,
-  source: string,
-  p: CanonicalProperty,
-): void {
-  rows
-    .row()
-    .int4(entryId)
-    .int4(materialId)
-    .text(source)
-    .text(p.key)
-    .float8(p.value)
-    .float8Array(p.values)
-    .text(p.unit)
-    .float8(p.sourceValue)
-    .text(p.sourceUnit)
-    .text(p.method ?? "")
-    .float8(p.temperatureK);
-}
-
-const PROPERTY_COLUMNS = [
-  "entry_id",
-  "material_id",
-  "source",
-  "key",
-  "value",
-  "value_array",
-  "unit",
-  "source_value",
-  "source_unit",
-  "method",
-  "temperature_k",
-];
-
 const PROPERTY_ROWS = `unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[],
                               $8::float8[], $9::text[], $10::text[], $11::float8[])
   AS t(entry_id, material_id, source, key, value, value_array, unit, source_value, source_unit, method, temperature_k)`;
@@ -621,36 +577,6 @@ async function removeVanishedProperties(
   return gone.map((r) => r.entry_id);
 }
 
-interface MaterialIdentity {
-  readonly formula: string;
-  readonly chemsys: string;
-  readonly nelements: number;
-  readonly anonymous: string;
-}
-
-/**
- * Formula text → its material's identity. Parsing is pure and the same few formulas
- * recur across a dataset, so parses are kept (a bounded map, emptied when full).
- */
-const materialCache = new Map<string, MaterialIdentity>();
-const MATERIAL_CACHE_SIZE = 50_000;
-
-function materialOfFormula(formulaText: string): MaterialIdentity {
-  let material = materialCache.get(formulaText);
-  if (!material) {
-    const composition = Composition.parse(formulaText);
-    material = {
-      formula: composition.reducedFormula,
-      chemsys: composition.chemicalSystem,
-      nelements: composition.nelements,
-      anonymous: composition.anonymousFormula,
-    };
-    if (materialCache.size >= MATERIAL_CACHE_SIZE) materialCache.clear();
-    materialCache.set(formulaText, material);
-  }
-  return material;
-}
-
 /*
  * Array parameters are bound as PostgreSQL array literals built here in one pass
  * (the driver's generic conversion quotes and escapes element by element, which
@@ -698,15 +624,4 @@ function joinSpecies(species: readonly string[]): string {
     throw new InvalidInputError("a species name contains the unit separator character (U+001F)");
   }
   return species.join("\u001f");
-}
-
-/** One upsert cannot touch a row twice: a record repeated within a batch counts once, its last version wins. */
-function lastOfEachId(records: readonly CanonicalEntry[]): CanonicalEntry[] {
-  const byId = new Map<string, CanonicalEntry>();
-  for (const r of records) {
-    const id = `${r.source}\u0000${r.sourceId}`;
-    byId.delete(id);
-    byId.set(id, r);
-  }
-  return [...byId.values()];
 }

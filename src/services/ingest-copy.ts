@@ -18,6 +18,10 @@ import type { EntityManager } from "typeorm";
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
 const FLOAT8_OID = 701;
 const TEXT_OID = 25;
+/** The signature, the flags word and the header-extension length. */
+const HEADER_BYTES = SIGNATURE.length + 8;
+/** A field count of -1 ends the data. */
+const TRAILER = Buffer.from([0xff, 0xff]);
 /** PostgreSQL timestamps count microseconds from 2000-01-01 00:00 UTC. */
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
 
@@ -54,6 +58,27 @@ export class BinaryCopyRows {
     this.buffer.writeInt32BE(value, this.at + 4);
     this.at += 8;
     return this;
+  }
+
+  /**
+   * An int4 field whose value is not known yet (an id the database hands out later):
+   * returns where its value goes, for patchInt4.
+   */
+  int4Slot(): number {
+    this.room(8);
+    this.buffer.writeInt32BE(4, this.at);
+    this.buffer.writeInt32BE(0, this.at + 4);
+    this.at += 8;
+    return this.at - 4;
+  }
+
+  patchInt4(slot: number, value: number): void {
+    this.buffer.writeInt32BE(value, slot);
+  }
+
+  /** Where the next row starts: row boundaries, for sending only some rows (copyInto's `ranges`). */
+  get offset(): number {
+    return this.at;
   }
 
   int2(value: number | null | undefined): this {
@@ -133,18 +158,27 @@ export class BinaryCopyRows {
     return this;
   }
 
-  /** Sends the rows into `table (columns)` on the transaction's own connection. */
-  async copyInto(manager: EntityManager, table: string, columns: readonly string[]): Promise<void> {
-    if (this.rows === 0) return;
+  /**
+   * Sends the rows into `table (columns)` on the transaction's own connection: all of
+   * them, or only the rows within `ranges` (byte ranges [start, end) on row boundaries,
+   * from `offset`).
+   */
+  async copyInto(
+    manager: EntityManager,
+    table: string,
+    columns: readonly string[],
+    ranges?: ReadonlyArray<readonly [number, number]>,
+  ): Promise<void> {
+    if (this.rows === 0 || ranges?.length === 0) return;
     if (columns.length !== this.fieldsPerRow) throw new Error(`COPY ${table}: ${columns.length} columns named`);
     const runner = manager.queryRunner;
     if (!runner) throw new Error("COPY needs a transaction's query runner");
-    this.room(2);
-    this.buffer.writeInt16BE(-1, this.at);
-    const data = this.buffer.subarray(0, this.at + 2);
+    const chunks = ranges
+      ? [this.buffer.subarray(0, HEADER_BYTES), ...ranges.map(([from, to]) => this.buffer.subarray(from, to)), TRAILER]
+      : [this.buffer.subarray(0, this.at), TRAILER];
     const client = (await runner.connect()) as { query(query: CopyStreamQuery): CopyStreamQuery };
     const stream = client.query(copyFrom(`COPY ${table} (${columns.join(", ")}) FROM STDIN (FORMAT binary)`));
-    await pipeline(Readable.from([data]), stream);
+    await pipeline(Readable.from(chunks), stream);
   }
 
   /** A one-dimensional array's header, after a length word filled in once its elements are written. */

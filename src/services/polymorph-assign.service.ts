@@ -86,11 +86,14 @@ interface Representative {
   readonly crystal: Crystal;
 }
 
+/** `fingerprints`, where given, are the candidates' structureFingerprint values worked out beforehand. */
 export async function assignPolymorphs(
   manager: EntityManager,
   candidates: readonly PolymorphCandidate[],
+  fingerprints: ReadonlyArray<string | undefined> = candidates.map((c) =>
+    c.structure ? structureFingerprint(c.structure) : undefined,
+  ),
 ): Promise<Array<PolymorphPlacement | undefined>> {
-  const fingerprints = candidates.map((c) => (c.structure ? structureFingerprint(c.structure) : undefined));
   const wanted = new Map<string, { materialId: number; fingerprint: string }>();
   candidates.forEach((c, i) => {
     const fingerprint = fingerprints[i];

@@ -83,7 +83,11 @@ export function startForceWorker(init: ForceWorkerInit): Worker {
     // SharedArrayBuffers). A stated old-space limit instead of the default one sized
     // like the main thread's makes V8 set up a smaller heap: about 0.7 MB less RSS
     // per worker, measured. 128 MB is still far above anything it allocates.
-    resourceLimits: { maxOldGenerationSizeMb: 128 },
+    // The young generation by default grows while the worker boots (most of what
+    // Node's bootstrap allocates survives) and its semi-spaces stay resident: capped
+    // at 1 MB, about 3 MB less peak RSS per worker, measured (EAM Cu, 32k atoms). The
+    // worker allocates next to nothing per step, so the extra scavenges cost nothing.
+    resourceLimits: { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 1 },
     workerData: { ...init, entry, sources },
     transferList: [init.port],
   });
