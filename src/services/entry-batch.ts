@@ -91,7 +91,7 @@ export class EncodedBatch {
       .int4(s?.species.length)
       .float8(entry.volumeAngstrom3)
       .float8(entry.densityGPerCm3)
-      .jsonb(rawJsonText(entry.raw))
+      .json(rawJsonText(entry.raw))
       .text(entry.sourceUrl)
       .text(entry.release)
       .timestamptz(entry.fetchedAt ?? fetchedAt);
@@ -107,11 +107,19 @@ export class EncodedBatch {
     this.propertyFirst.push(this.propertyRowAt.length);
   }
 
+  /** Hands the rows' buffers on to later batches: once they have been sent, not before. */
+  release(): void {
+    this.entryRows.release();
+    this.propertyRows.release();
+  }
+
   /** Fills in entry i's material id (in its entry row and its property rows) and polymorph id. */
   place(i: number, materialId: number, polymorphId: number | undefined): void {
     const polymorphSlot = this.entryAt[5 * i + 4] as number;
-    if ((polymorphSlot >= 0) !== (polymorphId !== undefined)) {
-      throw new Error(`entry ${i} of the batch: polymorph ${polymorphId ?? "none"} where the row has ${polymorphSlot >= 0 ? "one" : "none"}`);
+    if (polymorphSlot >= 0 !== (polymorphId !== undefined)) {
+      throw new Error(
+        `entry ${i} of the batch: polymorph ${polymorphId ?? "none"} where the row has ${polymorphSlot >= 0 ? "one" : "none"}`,
+      );
     }
     this.entryRows.patchInt4(this.entryAt[5 * i + 3] as number, materialId);
     if (polymorphId !== undefined) this.entryRows.patchInt4(polymorphSlot, polymorphId);

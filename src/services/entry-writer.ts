@@ -53,6 +53,8 @@ export async function writeEntries(
   let prepared = isRecordList(records) ? await prepareEntries(records, { encode: mode.copy }) : records;
   if (mode.copy && !prepared.encoded) prepared = await prepareEntries(prepared.entries, { encode: true });
   const summary = await writeBatch(manager, prepared, options, mode);
+  // Sent by now (after a failure they may still be in the socket's queue, and are left to the collector).
+  prepared.encoded?.release();
   // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
   if (mode.skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = origin`);
   return summary;
@@ -283,7 +285,12 @@ async function copyNewEntries(
   await manager.query(`SAVEPOINT entries_copy`);
   try {
     const all = fresh.length === batch.length;
-    await encoded.entryRows.copyInto(manager, "entries", ENTRY_COPY_COLUMNS, all ? undefined : encoded.entryRanges(fresh));
+    await encoded.entryRows.copyInto(
+      manager,
+      "entries",
+      ENTRY_COPY_COLUMNS,
+      all ? undefined : encoded.entryRanges(fresh),
+    );
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
@@ -356,13 +363,14 @@ async function upsertEntries(
                           polymorph_id, structure_fingerprint)
      SELECT t.source, t.source_id, t.material_id, t.method, t.functional, t.spacegroup_number, t.spacegroup_symbol,
             ($8::float8[])[t.lattice_from : t.lattice_to], ($9::float8[])[t.coords_from : t.coords_to],
-            string_to_array(t.species, chr(31)), t.nsites, t.volume, t.density, NULLIF(t.raw, 'null'::jsonb),
+            string_to_array(t.species, chr(31)), t.nsites, t.volume, t.density,
+            CASE WHEN json_typeof(t.raw) <> 'null' THEN t.raw END,
             t.source_url, t.release, t.fetched_at, t.polymorph_id, t.structure_fingerprint
      FROM ROWS FROM (
        unnest($1::text[]), unnest($2::text[]), unnest($3::int[]), unnest($4::text[]), unnest($5::text[]),
        unnest($6::smallint[]), unnest($7::text[]), unnest($10::int[]), unnest($11::int[]), unnest($12::int[]),
        unnest($13::int[]), unnest($14::text[]), unnest($15::int[]), unnest($16::float8[]), unnest($17::float8[]),
-       jsonb_array_elements($18::jsonb), unnest($19::text[]), unnest($20::text[]), unnest($21::timestamptz[]),
+       json_array_elements($18::json), unnest($19::text[]), unnest($20::text[]), unnest($21::timestamptz[]),
        unnest($22::int[]), unnest($23::text[])
      ) AS t(source, source_id, material_id, method, functional, spacegroup_number, spacegroup_symbol, lattice_from,
             lattice_to, coords_from, coords_to, species, nsites, volume, density, raw, source_url, release, fetched_at,
@@ -377,12 +385,12 @@ async function upsertEntries(
        withdrawn_at = NULL, withdrawn_run_id = NULL
      WHERE (entries.material_id, entries.method, entries.functional, entries.spacegroup_number,
             entries.spacegroup_symbol, entries.lattice, entries.frac_coords, entries.species, entries.volume,
-            entries.density, entries.raw, entries.source_url, entries.release, entries.withdrawn_at,
+            entries.density, entries.raw::jsonb, entries.source_url, entries.release, entries.withdrawn_at,
             entries.polymorph_id, entries.structure_fingerprint)
        IS DISTINCT FROM
            (EXCLUDED.material_id, EXCLUDED.method, EXCLUDED.functional, EXCLUDED.spacegroup_number,
             EXCLUDED.spacegroup_symbol, EXCLUDED.lattice, EXCLUDED.frac_coords, EXCLUDED.species, EXCLUDED.volume,
-            EXCLUDED.density, EXCLUDED.raw, EXCLUDED.source_url, EXCLUDED.release, NULL::timestamptz,
+            EXCLUDED.density, EXCLUDED.raw::jsonb, EXCLUDED.source_url, EXCLUDED.release, NULL::timestamptz,
             EXCLUDED.polymorph_id, EXCLUDED.structure_fingerprint)
      RETURNING id, source, source_id, (xmax = 0) AS inserted`,
     [

@@ -25,8 +25,17 @@ const TRAILER = Buffer.from([0xff, 0xff]);
 /** PostgreSQL timestamps count microseconds from 2000-01-01 00:00 UTC. */
 const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
 
+/**
+ * Buffers of rows already sent, for the next rows. A batch's rows take megabytes; fresh
+ * ones for every batch (grown by doubling) showed as garbage-collector time in
+ * bench:ingest, since large buffers live outside the JavaScript heap and their
+ * allocation pushes the collector to run. An ingest has at most two batches in hand.
+ */
+const spareBuffers: Buffer[] = [];
+const SPARE_BUFFERS = 4;
+
 export class BinaryCopyRows {
-  private buffer = Buffer.allocUnsafe(1 << 20);
+  private buffer = spareBuffers.pop() ?? Buffer.allocUnsafe(1 << 20);
   private at = 0;
   private rows = 0;
 
@@ -108,15 +117,9 @@ export class BinaryCopyRows {
     return this;
   }
 
-  /** jsonb's send format: a version byte (1), then the JSON text. */
-  jsonb(jsonText: string | null | undefined): this {
-    if (jsonText === null || jsonText === undefined) return this.nullField();
-    this.room(5 + 3 * jsonText.length);
-    this.buffer[this.at + 4] = 1;
-    const bytes = this.buffer.write(jsonText, this.at + 5, "utf8");
-    this.buffer.writeInt32BE(bytes + 1, this.at);
-    this.at += 5 + bytes;
-    return this;
+  /** json's send format is its text (the server checks the syntax). */
+  json(jsonText: string | null | undefined): this {
+    return this.text(jsonText);
   }
 
   timestamptz(date: Date): this {
@@ -181,6 +184,17 @@ export class BinaryCopyRows {
     await pipeline(Readable.from(chunks), stream);
   }
 
+  /**
+   * Hands the buffer on to later rows; call it once these rows have been sent (copyInto
+   * has returned), never while they may still be read.
+   */
+  release(): void {
+    if (spareBuffers.length < SPARE_BUFFERS) spareBuffers.push(this.buffer);
+    this.buffer = Buffer.alloc(0);
+    this.at = 0;
+    this.rows = 0;
+  }
+
   /** A one-dimensional array's header, after a length word filled in once its elements are written. */
   private arrayHeader(elementOid: number, count: number): number {
     const start = this.at;
@@ -203,7 +217,7 @@ export class BinaryCopyRows {
   /** Grows the buffer (doubling) so that `bytes` more fit. */
   private room(bytes: number): void {
     if (this.at + bytes <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
+    let size = Math.max(this.buffer.length * 2, 1 << 16);
     while (size < this.at + bytes) size *= 2;
     const grown = Buffer.allocUnsafe(size);
     this.buffer.copy(grown, 0, 0, this.at);

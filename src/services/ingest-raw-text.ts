@@ -2,7 +2,8 @@
  * The JSON text a raw source record was parsed from, kept with the parsed record so that
  * the writer stores that text as the entry's raw payload instead of printing the record
  * again with JSON.stringify (which showed in ingest profiles). The store keeps raw as
- * jsonb, which parses either text to the same value, so nothing downstream can tell.
+ * json, that is as this text; whether a re-ingested record changed is decided on the
+ * parsed values (jsonb), so either text of the same record counts as unchanged.
  *
  * The text rides on the record under a non-enumerable symbol: JSON.stringify, spreads and
  * Object.keys do not see it, so a copy of the record never carries it. Only records that

@@ -56,7 +56,8 @@ export class EntryEntity {
   @Column({ name: "density", type: "double precision", nullable: true })
   densityGPerCm3!: number | null;
 
-  @Column({ type: "jsonb", nullable: true })
+  /** The record as the source sent it (json keeps its text: key order, number spelling). */
+  @Column({ type: "json", nullable: true })
   raw!: unknown;
 
   @Column({ name: "source_url", type: "text", nullable: true })
