@@ -139,6 +139,25 @@ describe(`entry writer on ${STORE_KIND}`, () => {
     );
   });
 
+  it("a batch wrongly expected to be all new is written as any other: each entry once, its properties once", async () => {
+    const all = entries();
+    await store.dataSource.transaction((m) => writeEntries(m, all.slice(0, 2), { replaceProperties: true }));
+    const summary = await store.dataSource.transaction((m) =>
+      writeEntries(m, all, { replaceProperties: true, expectNew: true }),
+    );
+    expect(summary).toEqual({ inserted: all.length - 2, updated: 0, unchanged: 2 });
+    const [{ entries: n, properties }] = await store.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM entries) AS entries, (SELECT count(*)::int FROM properties) AS properties`,
+    );
+    expect(n).toBe(all.length);
+    expect(properties).toBe(all.reduce((sum, e) => sum + e.properties.length, 0));
+    const [{ orphans }] = await store.dataSource.query(
+      `SELECT count(*)::int AS orphans FROM properties p LEFT JOIN entries e ON e.id = p.entry_id AND e.material_id = p.material_id
+       WHERE e.id IS NULL`,
+    );
+    expect(orphans).toBe(0);
+  });
+
   it("keeps a record's raw text as the source sent it; the same values spelled otherwise count as unchanged", async () => {
     // Key order, spacing and number spelling that a parsed-and-printed copy would lose.
     const sent = '{"z": 1.50, "a": [1e2, "x"],  "m": {"b": null, "a": true}}';

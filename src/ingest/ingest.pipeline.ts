@@ -101,6 +101,8 @@ export async function runIngest(
   let batch: CanonicalEntry[] = [];
   let withdrawn = 0;
   const encode = await storeTakesCopy(dataSource);
+  // A run that has just inserted a whole batch most likely reads on into new records.
+  let lastBatchAllNew = false;
 
   // Writes overlap reading: while one batch is written, the next pages are fetched and
   // normalised. At most one batch is being written and one filled, so memory stays flat.
@@ -119,8 +121,10 @@ export async function runIngest(
         const summary = await writeEntries(manager, pending, {
           runId,
           replaceProperties: true,
+          expectNew: lastBatchAllNew,
           ...(trackSeen ? { onExisting: (sourceIds: readonly string[]) => (existing = sourceIds) } : {}),
         });
+        lastBatchAllNew = summary.inserted === pending.entries.length;
         counts.inserted += summary.inserted;
         counts.updated += summary.updated;
         counts.unchanged += summary.unchanged;

@@ -26,6 +26,12 @@ export interface WriteOptions {
    * this batch (updated or unchanged; not the ones it inserted).
    */
   readonly onExisting?: (sourceIds: readonly string[]) => void;
+  /**
+   * The caller expects every entry of the batch to be new (in an ingest run: the previous
+   * batch was). The copy is then tried without first asking which entries the store
+   * holds; should it hold one, the copy is rolled back and the batch takes the usual path.
+   */
+  readonly expectNew?: boolean;
 }
 
 /**
@@ -152,7 +158,7 @@ async function writeBatch(
 
   const encoded = mode.copy ? prepared.encoded : undefined;
   const { entryIds, insertedIds, updatedIds } = encoded
-    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed)
+    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, options.expectNew === true)
     : await upsertEntries(manager, batch, materialIdOf, placed);
 
   if (options.onExisting) {
@@ -250,6 +256,8 @@ interface UpsertedEntries {
  * with ids drawn from the sequence up front; the others go through the upsert. Should a
  * concurrent writer add one of the same ids in between, the copy fails on the unique key,
  * is rolled back to its savepoint, and the whole batch takes the upsert instead.
+ * `guessAllNew` skips asking which entries the store holds; a wrong guess fails the same
+ * way, and the batch is then written as if nothing had been guessed.
  */
 async function copyNewEntries(
   manager: EntityManager,
@@ -257,19 +265,9 @@ async function copyNewEntries(
   encoded: EncodedBatch,
   materialIdOf: readonly number[],
   placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
+  guessAllNew: boolean,
 ): Promise<UpsertedEntries> {
-  const key = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
-  const stored: Array<{ source: string; source_id: string }> = await manager.query(
-    `SELECT e.source, e.source_id
-     FROM entries e JOIN unnest($1::text[], $2::text[]) AS t(source, source_id)
-       ON e.source = t.source AND e.source_id = t.source_id`,
-    [textArray(batch.map((e) => e.source)), textArray(batch.map((e) => e.sourceId))],
-  );
-  const isStored = new Set(stored.map((r) => key(r.source, r.source_id)));
-  const fresh: number[] = [];
-  batch.forEach((e, i) => {
-    if (!isStored.has(key(e.source, e.sourceId))) fresh.push(i);
-  });
+  const fresh = guessAllNew ? batch.map((_, i) => i) : await notStored(manager, batch);
   if (fresh.length === 0) return upsertEntries(manager, batch, materialIdOf, placed);
 
   // One row holding every id as text: a row per id cost more to receive than to draw.
@@ -294,6 +292,7 @@ async function copyNewEntries(
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
+    if (guessAllNew) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, false);
     return upsertEntries(manager, batch, materialIdOf, placed);
   }
   await manager.query(`RELEASE SAVEPOINT entries_copy`);
@@ -322,6 +321,23 @@ async function copyNewEntries(
 }
 
 const UNIQUE_VIOLATION = "23505";
+
+/** Indices of the batch's entries the store does not hold. */
+async function notStored(manager: EntityManager, batch: readonly CanonicalEntry[]): Promise<number[]> {
+  const key = (source: string, sourceId: string) => `${source}\u0000${sourceId}`;
+  const stored: Array<{ source: string; source_id: string }> = await manager.query(
+    `SELECT e.source, e.source_id
+     FROM entries e JOIN unnest($1::text[], $2::text[]) AS t(source, source_id)
+       ON e.source = t.source AND e.source_id = t.source_id`,
+    [textArray(batch.map((e) => e.source)), textArray(batch.map((e) => e.sourceId))],
+  );
+  const isStored = new Set(stored.map((r) => key(r.source, r.source_id)));
+  const fresh: number[] = [];
+  batch.forEach((e, i) => {
+    if (!isStored.has(key(e.source, e.sourceId))) fresh.push(i);
+  });
+  return fresh;
+}
 
 async function upsertEntries(
   manager: EntityManager,
