@@ -30,21 +30,56 @@ export interface PolymorphPlacement {
 
 const POLYMORPH_LOCK = 764_100_001;
 
+/**
+ * The text the fingerprint hashes: the lattice's nine numbers joined by ",", "|", the
+ * species joined by ",", "|", then per site its wrapped fractional coordinates joined by
+ * " ", sites joined by ";" — every number as fixed4 prints it. It is written straight
+ * into bytes (and hashed from there), since building it as a string of pieces showed in
+ * ingest profiles; the bytes are the UTF-8 of that text.
+ */
+let scratch = Buffer.allocUnsafe(1 << 14);
+
 export function structureFingerprint(structure: CanonicalStructure): string {
-  let text = "";
-  for (const row of structure.lattice) {
-    for (const x of row) text += (text.length === 0 ? "" : ",") + fixed4(x);
-  }
-  text += "|" + structure.species.join(",") + "|";
+  const species = structure.species.join(",");
   const coords = structure.fracCoords;
+  let sites = 0;
+  for (const f of coords) sites += f.length;
+  const most = (9 + sites) * (FIXED4_MOST + 1) + 3 * species.length + 2;
+  if (scratch.length < most) scratch = Buffer.allocUnsafe(2 * most);
+  const bytes = scratch;
+  let at = 0;
+  let first = true;
+  for (const row of structure.lattice) {
+    for (const x of row) {
+      if (!first) bytes[at++] = COMMA;
+      first = false;
+      at = writeFixed4(bytes, at, x);
+    }
+  }
+  bytes[at++] = BAR;
+  at += bytes.write(species, at, "utf8");
+  bytes[at++] = BAR;
   for (let i = 0; i < coords.length; i++) {
     const f = coords[i] as readonly number[];
-    if (i > 0) text += ";";
-    for (let k = 0; k < f.length; k++) text += (k === 0 ? "" : " ") + fixed4(wrapFraction(f[k] as number));
+    if (i > 0) bytes[at++] = SEMICOLON;
+    for (let k = 0; k < f.length; k++) {
+      if (k > 0) bytes[at++] = SPACE;
+      at = writeFixed4(bytes, at, wrapFraction(f[k] as number));
+    }
   }
   // One-shot hash: no Hash object per structure.
-  return hash("sha1", text, "base64url");
+  return hash("sha1", bytes.subarray(0, at), "base64url");
 }
+
+const COMMA = 44;
+const BAR = 124;
+const SEMICOLON = 59;
+const SPACE = 32;
+const MINUS = 45;
+const DOT = 46;
+const ZERO = 48;
+/** Longest fixed4 text: toFixed(4) of a large double (e.g. "-123456789012345678901.0000" or "-1.7976931348623157e+308"). */
+const FIXED4_MOST = 32;
 
 /** A fractional coordinate in [0, 1), with values that round to 1 taken as 0. */
 function wrapFraction(x: number): number {
@@ -62,14 +97,37 @@ function wrapFraction(x: number): number {
  * so toFixed(4) prints r's own digits; for larger (or non-finite) x the definition itself is used.
  */
 export function fixed4(x: number): string {
+  const bytes = Buffer.allocUnsafe(FIXED4_MOST);
+  return bytes.toString("latin1", 0, writeFixed4(bytes, 0, x));
+}
+
+/** Writes fixed4(x) as ASCII at `at`; returns where it ends. */
+function writeFixed4(bytes: Buffer, at: number, x: number): number {
   const steps = Math.round(x * 1e4);
   const magnitude = Math.abs(steps);
-  if (!(magnitude < 1e12)) return (steps / 1e4 + 0).toFixed(4);
-  const whole = Math.floor(magnitude / 1e4);
-  const fraction = magnitude - whole * 1e4;
-  const pad = fraction < 10 ? "000" : fraction < 100 ? "00" : fraction < 1000 ? "0" : "";
+  if (!(magnitude < 1e12)) return at + bytes.write((steps / 1e4 + 0).toFixed(4), at, "latin1");
   // -0 (a value that rounds to zero from below) prints as 0, as `+ 0` makes it in the definition.
-  return `${steps < 0 ? "-" : ""}${whole}.${pad}${fraction}`;
+  if (steps < 0) bytes[at++] = MINUS;
+  const whole = Math.floor(magnitude / 1e4);
+  let fraction = magnitude - whole * 1e4;
+  at = writeWhole(bytes, at, whole);
+  bytes[at] = DOT;
+  for (let k = 4; k >= 1; k--) {
+    bytes[at + k] = ZERO + (fraction % 10);
+    fraction = Math.floor(fraction / 10);
+  }
+  return at + 5;
+}
+
+/** The decimal digits of a whole number below 10⁸. */
+function writeWhole(bytes: Buffer, at: number, whole: number): number {
+  let digits = 1;
+  for (let rest = whole; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+  for (let k = digits - 1, rest = whole; k >= 0; k--) {
+    bytes[at + k] = ZERO + (rest % 10);
+    rest = Math.floor(rest / 10);
+  }
+  return at + digits;
 }
 
 export function toCrystal(structure: CanonicalStructure): Crystal {
