@@ -1,3 +1,4 @@
+import type { EntityManager } from "typeorm";
 import { Composition } from "../engine/chem/composition";
 import type { CanonicalEntry, CanonicalProperty } from "./canonical-entry";
 import { BinaryCopyRows } from "./ingest-copy";
@@ -23,7 +24,7 @@ export interface MaterialIdentity {
   readonly anonymous: string;
 }
 
-export const ENTRY_COPY_COLUMNS = [
+const ENTRY_COPY_COLUMNS = [
   "id",
   "source",
   "source_id",
@@ -46,7 +47,7 @@ export const ENTRY_COPY_COLUMNS = [
   "structure_fingerprint",
 ] as const;
 
-export const PROPERTY_COLUMNS = [
+const PROPERTY_COPY_COLUMNS = [
   "entry_id",
   "material_id",
   "source",
@@ -66,8 +67,8 @@ const PROPERTY_MATERIAL_ID_AT = PROPERTY_ENTRY_ID_AT + 8;
 
 /** The COPY rows of a batch, with where each entry's blanks are. */
 export class EncodedBatch {
-  readonly entryRows = new BinaryCopyRows(ENTRY_COPY_COLUMNS.length);
-  readonly propertyRows = new BinaryCopyRows(PROPERTY_COLUMNS.length);
+  private readonly entryRows = new BinaryCopyRows(ENTRY_COPY_COLUMNS.length);
+  private readonly propertyRows = new BinaryCopyRows(PROPERTY_COPY_COLUMNS.length);
   /** Per entry: its row's byte range (start, end) and where its id, material id and polymorph id go (-1: none). */
   private readonly entryAt: number[] = [];
   /** Per property row, its start; entry i owns property rows propertyFirst[i] … propertyFirst[i + 1] − 1. */
@@ -140,13 +141,30 @@ export class EncodedBatch {
     }
   }
 
+  /** Copies the entry rows of `entries` (batch indices, ascending) into the store. */
+  async copyEntries(manager: EntityManager, entries: readonly number[]): Promise<void> {
+    const all = entries.length === this.entryAt.length / 5;
+    await this.entryRows.copyInto(manager, "entries", ENTRY_COPY_COLUMNS, all ? undefined : this.entryRanges(entries));
+  }
+
+  /** Copies the property rows of `entries` (batch indices, ascending) into the store. */
+  async copyProperties(manager: EntityManager, entries: readonly number[]): Promise<void> {
+    const all = entries.length === this.entryAt.length / 5;
+    await this.propertyRows.copyInto(
+      manager,
+      "properties",
+      PROPERTY_COPY_COLUMNS,
+      all ? undefined : this.propertyRanges(entries),
+    );
+  }
+
   /** Byte ranges of the entry rows of `entries` (batch indices, ascending), adjacent rows merged. */
-  entryRanges(entries: readonly number[]): Array<[number, number]> {
+  private entryRanges(entries: readonly number[]): Array<[number, number]> {
     return mergedRanges(entries.map((i) => [this.entryAt[5 * i] as number, this.entryAt[5 * i + 1] as number]));
   }
 
   /** Byte ranges of the property rows of `entries` (batch indices, ascending), adjacent rows merged. */
-  propertyRanges(entries: readonly number[]): Array<[number, number]> {
+  private propertyRanges(entries: readonly number[]): Array<[number, number]> {
     const ranges: Array<[number, number]> = [];
     for (const i of entries) {
       const first = this.propertyFirst[i] as number;

@@ -1,14 +1,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { InvalidInputError } from "../errors";
 import type { CanonicalEntry, CanonicalProperty, WriteSummary } from "./canonical-entry";
-import {
-  ENTRY_COPY_COLUMNS,
-  PROPERTY_COLUMNS,
-  prepareEntries,
-  type EncodedBatch,
-  type MaterialIdentity,
-  type PreparedEntries,
-} from "./entry-batch";
+import { prepareEntries, type EncodedBatch, type MaterialIdentity, type PreparedEntries } from "./entry-batch";
 import { rawJsonText } from "./ingest-raw-text";
 import { assignPolymorphs } from "./polymorph-assign.service";
 
@@ -185,13 +178,7 @@ async function writeBatch(
   if (encoded) {
     // The ids the entries got (the upsert's, where a concurrent writer made the copy fall back to it).
     for (const i of freshIndices) encoded.numberProperties(i, entryIds[i] as number);
-    const all = freshIndices.length === batch.length;
-    await encoded.propertyRows.copyInto(
-      manager,
-      "properties",
-      PROPERTY_COLUMNS,
-      all ? undefined : encoded.propertyRanges(freshIndices),
-    );
+    await encoded.copyProperties(manager, freshIndices);
   } else if (fresh.length > 0) await insertFreshProperties(manager, fresh);
   if (existing.length > 0) {
     for (const id of await upsertExistingProperties(manager, existing, runId)) updatedIds.add(id);
@@ -282,13 +269,7 @@ async function copyNewEntries(
   fresh.forEach((i, k) => encoded.numberEntry(i, ids[k] as number));
   await manager.query(`SAVEPOINT entries_copy`);
   try {
-    const all = fresh.length === batch.length;
-    await encoded.entryRows.copyInto(
-      manager,
-      "entries",
-      ENTRY_COPY_COLUMNS,
-      all ? undefined : encoded.entryRanges(fresh),
-    );
+    await encoded.copyEntries(manager, fresh);
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
