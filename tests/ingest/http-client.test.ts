@@ -55,13 +55,14 @@ describe("HttpClient", () => {
     expect(reasons[0]).toMatch(/429/);
   });
 
-  it("retries 500, a connection reset, a truncated body and a body that is not JSON, then succeeds", async () => {
-    for (const kind of ["500", "reset", "truncate", "bad-json"] as const) {
+  it("retries 500, a connection reset, a truncated body, a body that is not JSON and a cut gzip stream, then succeeds", async () => {
+    for (const kind of ["500", "reset", "truncate", "bad-json", "bad-gzip"] as const) {
       server.inject(isPage, { kind });
       const { c, reasons } = client();
       const body = (await c.getJson(page)) as { data: unknown[] };
       expect(body.data, kind).toHaveLength(300);
       expect(reasons, kind).toHaveLength(1);
+      if (kind === "bad-gzip") expect(reasons[0]).toMatch(/gzip body does not decompress/);
       expect(c.retries).toBe(1);
     }
   });

@@ -25,7 +25,8 @@ export function fromArray(records: readonly unknown[]): RecordSet {
   return { count: records.length, at: (i) => records[i] };
 }
 
-export type FaultKind = "429" | "500" | "reset" | "truncate" | "bad-json";
+/** bad-gzip: a complete response whose gzip stream stops halfway (a proxy that cut the body and fixed the length). */
+export type FaultKind = "429" | "500" | "reset" | "truncate" | "bad-json" | "bad-gzip";
 
 export interface Fault {
   readonly kind: FaultKind;
@@ -162,6 +163,7 @@ function respond(req: http.IncomingMessage, res: http.ServerResponse, body: Body
   const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) && content.length > 1024;
   // Level 1, as web servers compress on the fly by default (nginx gzip_comp_level 1).
   if (gzip) content = gzipSync(content, { level: 1 });
+  if (gzip && fault?.kind === "bad-gzip") content = content.subarray(0, Math.floor(content.length / 2));
   res.writeHead(200, {
     "content-type": body.contentType,
     "content-length": String(content.length),
