@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { Box } from "../core/box";
+import { InvalidSystemError } from "../core/errors";
 import { Random } from "../core/random";
 import { AtomSystem } from "../core/system";
 import { NeighborList } from "./neighbor-list";
@@ -69,6 +70,22 @@ describe("neighbour list", () => {
     const got = listPairs(nl, rc);
     expect(got.length).toBe(expected.length);
     for (let k = 0; k < got.length; k++) expect(got[k]).toBeCloseTo(expected[k]!, 9);
+  });
+
+  it("holds image offsets up to ±127 (one byte) and refuses cells that need more", () => {
+    // rc + skin = 4.6 over a 0.0383 Å thick cell: 121 images on each side along a.
+    const thin = randomSystem([0.0383, 0, 0, 0, 6, 0, 0, 0, 6.5], 2, 5);
+    const nl = new NeighborList(4.2, 0.4);
+    nl.build(thin);
+    let largest = 0;
+    for (let k = 0; k < 3 * nl.nTotal; k++) largest = Math.max(largest, Math.abs(nl.image[k]!));
+    expect(largest).toBeGreaterThan(100);
+    const expected = bruteForcePairs(thin, 4.2);
+    const got = listPairs(nl, 4.2);
+    expect(got.length).toBe(expected.length);
+    for (let k = 0; k < got.length; k++) expect(got[k]).toBeCloseTo(expected[k]!, 9);
+    const thinner = randomSystem([0.03, 0, 0, 0, 6, 0, 0, 0, 6.5], 2, 5);
+    expect(() => new NeighborList(4.2, 0.4).build(thinner)).toThrow(InvalidSystemError);
   });
 
   it("rebuilds only after a displacement of more than half the skin", () => {

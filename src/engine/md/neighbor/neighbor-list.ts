@@ -13,6 +13,7 @@
  * last build: 2 × (largest atom displacement + largest image displacement caused by
  * a change of cell) > skin.
  */
+import { InvalidSystemError } from "../core/errors";
 import type { AtomSystem } from "../core/system";
 import { type BinGridShape, type BinnedAtoms, searchPairs } from "./pair-search.kernel";
 
@@ -41,8 +42,11 @@ export class NeighborList {
   extPos: Float64Array = new Float64Array(0);
   /** Owner (local index) of each extended atom. */
   owner: Int32Array = new Int32Array(0);
-  /** Image triplet of each extended atom (0,0,0 for locals). */
-  image: Int16Array = new Int16Array(0);
+  /**
+   * Image triplet of each extended atom (0,0,0 for locals). One byte each: an image
+   * offset beyond ±127 would need a cell 127 times thinner than the cutoff (build() refuses).
+   */
+  image: Int8Array = new Int8Array(0);
   /**
    * Local positions at the last build. During a build it holds the locals' fractional
    * coordinates instead (it is overwritten at the end), which saves a scratch array.
@@ -59,8 +63,10 @@ export class NeighborList {
   private maxImage = 0;
   private binStart: Int32Array = new Int32Array(0);
   private binOf: Int32Array = new Int32Array(0);
+  /** Two halves of one buffer, so that between builds it can serve as pairScratch. */
   private sorted: Int32Array = new Int32Array(0);
   private sortedKey: Int32Array = new Int32Array(0);
+  private sortedWords: Float64Array = new Float64Array(0);
   private sortedPos: Float64Array = new Float64Array(0);
   private stencil: Int32Array = new Int32Array(0);
   /** Runs the pair search of each build on several threads, when set (shared lists only). */
@@ -90,10 +96,8 @@ export class NeighborList {
       : new Int32Array(length);
   }
 
-  private int16(length: number): Int16Array {
-    return this.shared
-      ? new Int16Array(new SharedArrayBuffer(length * Int16Array.BYTES_PER_ELEMENT))
-      : new Int16Array(length);
+  private int8(length: number): Int8Array {
+    return this.shared ? new Int8Array(new SharedArrayBuffer(length)) : new Int8Array(length);
   }
 
   /** Ensure the list is valid for the current configuration; rebuild if needed, else refresh ghosts. */
@@ -191,6 +195,11 @@ export class NeighborList {
     const delta = spacing.map((d) => rc / d) as [number, number, number];
     const reach = delta.map((d) => Math.ceil(d)) as [number, number, number];
     this.maxImage = Math.max(...reach);
+    if (this.maxImage > MAX_IMAGE) {
+      throw new InvalidSystemError(
+        `cell too thin for the cutoff: ${this.maxImage} periodic images per direction (at most ${MAX_IMAGE})`,
+      );
+    }
 
     // Fractional coordinates of locals, in refPos until the end of the build.
     if (this.refPos.length !== 3 * n) this.refPos = this.float64(3 * n);
@@ -228,10 +237,12 @@ export class NeighborList {
     const M = this.nTotal;
     if (this.binStart.length < nBins + 1) this.binStart = this.int32(nBins + 1);
     if (this.binOf.length < M) {
-      this.binOf = this.int32(this.capacity);
-      this.sorted = this.int32(this.capacity);
-      this.sortedKey = this.int32(this.capacity);
-      this.sortedPos = this.float64(3 * this.capacity);
+      const cap = this.capacity;
+      this.binOf = this.int32(cap);
+      this.sortedWords = this.float64(cap);
+      this.sorted = new Int32Array(this.sortedWords.buffer, 0, cap);
+      this.sortedKey = new Int32Array(this.sortedWords.buffer, 4 * cap, cap);
+      this.sortedPos = this.float64(3 * cap);
     }
     const binStart = this.binStart;
     binStart.fill(0, 0, nBins + 1);
@@ -296,7 +307,7 @@ export class NeighborList {
       const cap = Math.ceil(Math.max(M, expected) * 1.05) + 64;
       this.extPos = this.float64(3 * cap);
       this.owner = this.int32(cap);
-      this.image = this.int16(3 * cap);
+      this.image = this.int8(3 * cap);
     }
   }
 
@@ -312,8 +323,7 @@ export class NeighborList {
       this.binFill,
       this.binStart,
       this.binOf,
-      this.sorted,
-      this.sortedKey,
+      this.sortedWords,
       this.sortedPos,
     ].reduce((s, a) => s + a.byteLength, 0);
   }
@@ -327,6 +337,16 @@ export class NeighborList {
    */
   get buildScratch(): Float64Array {
     return this.sortedPos;
+  }
+
+  /**
+   * 1 double per extended atom (capacity) that the list needs only inside build(): the
+   * pair search's sorted indices and half-list keys. Between builds a force field may
+   * keep a per-atom quantity there (EAM: F'(ρ)), under the same rule as buildScratch.
+   * Renewed together with buildScratch.
+   */
+  get pairScratch(): Float64Array {
+    return this.sortedWords;
   }
 
   /** Capacity of the extended arrays (atoms), for sizing scratch buffers. */
@@ -380,7 +400,7 @@ function placeGhosts(
   r1: number,
   r2: number,
   owner: Int32Array,
-  image: Int16Array,
+  image: Int8Array,
 ): number {
   // Per direction, the image offsets that keep the atom inside [−δ, 1 + δ); most
   // atoms are interior and have only 0 in all three, so the triple loop is short.
@@ -434,6 +454,9 @@ function offsetsInside(f: number, d: number, r: number, out: Int32Array): number
 function prefixSum(counts: Int32Array, nBins: number): void {
   for (let b = 0; b < nBins; b++) counts[b + 1] = counts[b + 1]! + counts[b]!;
 }
+
+/** Largest image offset per direction that the image array (Int8) holds. */
+const MAX_IMAGE = 127;
 
 /** Empty bins around the grid on each side: the stencil's reach. */
 const PAD = 2;
@@ -497,7 +520,7 @@ interface BinGrid {
 function assignBins(
   frac: Float64Array,
   own: Int32Array,
-  img: Int16Array,
+  img: Int8Array,
   M: number,
   grid: BinGrid,
   binOf: Int32Array,
@@ -525,7 +548,7 @@ function sortIntoBins(
   n: number,
   M: number,
   own: Int32Array,
-  img: Int16Array,
+  img: Int8Array,
   e: Float64Array,
   binOf: Int32Array,
   fill: Int32Array,

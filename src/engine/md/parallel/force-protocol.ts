@@ -114,7 +114,7 @@ export interface ForceWorkerBuffers {
   /** Owner (local index) of each extended atom; ghosts come in owner order. */
   readonly owner: Int32Array;
   /** Image triplet of each extended atom. */
-  readonly image: Int16Array;
+  readonly image: Int8Array;
   /** Local positions at the last list build. */
   readonly refPos: Float64Array;
   /** F'(ρ) of every extended atom (EAM; empty for LJ). */

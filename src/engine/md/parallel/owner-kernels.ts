@@ -104,7 +104,7 @@ export function refreshOwnedRange(
   x: Float64Array,
   refPos: Float64Array,
   owner: Int32Array,
-  image: Int16Array,
+  image: Int8Array,
   h: Float64Array,
   offset: number,
   i0: number,

@@ -92,6 +92,10 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
    */
   private densityViews: Float64Array[] = [];
   private scratchSource: Float64Array | null = null;
+  /**
+   * F'(ρ) of every extended atom (EAM): the list's pairScratch, renewed with it. It is
+   * computed after the build of each call and read in that call only.
+   */
   private embeddingDerivatives: Float64Array = new Float64Array(0);
   private types: Int32Array = new Int32Array(0);
   private typeBuild = -1;
@@ -150,8 +154,9 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
   }
 
   memoryBytes(): number {
-    // Density buffers live inside force buffers, and thread 0's in the list's scratch.
-    const own = [...this.forceViews.slice(1), this.embeddingDerivatives, this.types, this.accumulators];
+    // Density buffers live inside force buffers, thread 0's force buffer and F'(ρ) in
+    // the list's build scratch (counted by the list).
+    const own = [...this.forceViews.slice(1), this.types, this.accumulators];
     return this.serial.memoryBytes() + own.reduce((s, a) => s + a.byteLength, 0);
   }
 
@@ -257,7 +262,6 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
       this.densityViews = Array.from({ length: T }, (_, t) =>
         t === 0 ? new Float64Array(0) : new Float64Array(forces, (t - 1) * 3 * capacity * 8, capacity),
       );
-      this.embeddingDerivatives = sharedFloat64(capacity);
     }
     this.types = this.params.nt > 1 ? sharedInt32(capacity) : new Int32Array(0);
     this.capacity = capacity;
@@ -266,7 +270,10 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
     this.sent = [];
   }
 
-  /** Thread 0's force (and EAM density) buffer: views of the list's build scratch, renewed when it is. */
+  /**
+   * Thread 0's force (and EAM density) buffer and F'(ρ): views of the list's build
+   * scratch, renewed when it is (both scratch arrays are reallocated together).
+   */
   private borrowScratch(nl: NeighborList): void {
     const scratch = nl.buildScratch;
     if (scratch === this.scratchSource) return;
@@ -274,6 +281,7 @@ export class ParallelForceField implements ForceField, PairSearchExecutor {
     this.forceViews[0] = scratch;
     if (this.params.kind === "eam") {
       this.densityViews[0] = new Float64Array(scratch.buffer, scratch.byteOffset, this.capacity);
+      this.embeddingDerivatives = nl.pairScratch;
     }
   }
 
