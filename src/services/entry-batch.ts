@@ -114,8 +114,12 @@ export class EncodedBatch {
     this.propertyRows.release();
   }
 
-  /** Fills in entry i's material id (in its entry row and its property rows) and polymorph id. */
-  place(i: number, materialId: number, polymorphId: number | undefined): void {
+  /** Fills in every entry's material id (in its entry row and its property rows) and polymorph id. */
+  placeAll(materialIds: readonly number[], placed: ReadonlyArray<{ readonly polymorphId: number } | undefined>): void {
+    for (let i = 0; i < this.entryAt.length / 5; i++) this.place(i, materialIds[i] as number, placed[i]?.polymorphId);
+  }
+
+  private place(i: number, materialId: number, polymorphId: number | undefined): void {
     const polymorphSlot = this.entryAt[5 * i + 4] as number;
     if (polymorphSlot >= 0 !== (polymorphId !== undefined)) {
       throw new Error(

@@ -50,7 +50,10 @@ export async function writeEntries(
   }
   const mode = await batchModeOf(manager, options);
   let prepared = isRecordList(records) ? await prepareEntries(records, { encode: mode.copy }) : records;
-  if (mode.copy && !prepared.encoded) prepared = await prepareEntries(prepared.entries, { encode: true });
+  if (mode.copy && !prepared.encoded) {
+    const encoded = await prepareEntries(prepared.entries, { encode: true });
+    prepared = { ...encoded, recordCount: prepared.recordCount };
+  }
   const summary = await writeBatch(manager, prepared, options, mode);
   // Sent by now (after a failure they may still be in the socket's queue, and are left to the collector).
   prepared.encoded?.release();
@@ -150,6 +153,7 @@ async function writeBatch(
   if (mode.skipKeyChecks) await lockReferencedRows(manager, placed, options.runId);
 
   const encoded = mode.copy ? prepared.encoded : undefined;
+  encoded?.placeAll(materialIdOf, placed);
   const { entryIds, insertedIds, updatedIds } = encoded
     ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, options.expectNew === true)
     : await upsertEntries(manager, batch, materialIdOf, placed);
@@ -265,7 +269,6 @@ async function copyNewEntries(
   );
   const ids = (drawn?.ids ?? "").split(",").map(Number);
   if (ids.length !== fresh.length) throw new Error(`drew ${ids.length} entry ids for ${fresh.length} entries`);
-  batch.forEach((_, i) => encoded.place(i, materialIdOf[i] as number, placed[i]?.polymorphId));
   fresh.forEach((i, k) => encoded.numberEntry(i, ids[k] as number));
   await manager.query(`SAVEPOINT entries_copy`);
   try {
