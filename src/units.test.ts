@@ -35,4 +35,13 @@ describe("unit conversion", () => {
     expect(toCanonicalValue(PropertyKey.EXFOLIATION_ENERGY, 0.05, "eV/atom")).toBeCloseTo(50, 10);
     expect(canonicalUnitOf(PropertyKey.POISSON_RATIO)).toBe("");
   });
+
+  it("converts the same whatever spellings came before (the lookup cache holds a bounded number)", () => {
+    for (let i = 0; i < 1500; i++) {
+      const spelled = `${" ".repeat(i % 40)}${i % 2 ? "gpa" : "GPa"}${" ".repeat(Math.floor(i / 40))}`;
+      expect(convertUnit(2, spelled, "MPa")).toBe(2000);
+      expect(() => convertUnit(2, spelled, "eV")).toThrow(/measures pressure, not energy/);
+    }
+    expect(convertUnit(300, "K", "°C")).toBeCloseTo(26.85, 10);
+  });
 });

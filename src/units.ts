@@ -129,10 +129,31 @@ function lookUp(unit: string, expected: Dimension | undefined): UnitDef {
   return def;
 }
 
+/**
+ * Conversions already looked up, by source unit then target unit (as written). Converting
+ * runs once per stored value, millions of times in an ingest, with a handful of unit pairs.
+ */
+const conversions = new Map<string, Map<string, { readonly from: UnitDef; readonly to: UnitDef }>>();
+/** Unit names as written are free text (spacing, case): the cache is emptied when it holds this many pairs. */
+const CONVERSIONS_KEPT = 1024;
+let conversionsKept = 0;
+
 /** Converts `value` from one unit to another of the same dimension; anything else is an error naming both. */
 export function convertUnit(value: number, fromUnit: string, toUnit: string): number {
-  const to = lookUp(toUnit, undefined);
-  const from = lookUp(fromUnit, to.dimension);
+  let byTarget = conversions.get(fromUnit);
+  let pair = byTarget?.get(toUnit);
+  if (pair === undefined) {
+    const to = lookUp(toUnit, undefined);
+    pair = { from: lookUp(fromUnit, to.dimension), to };
+    if (++conversionsKept > CONVERSIONS_KEPT) {
+      conversions.clear();
+      conversionsKept = 1;
+      byTarget = undefined;
+    }
+    if (byTarget === undefined) conversions.set(fromUnit, (byTarget = new Map()));
+    byTarget.set(toUnit, pair);
+  }
+  const { from, to } = pair;
   const base = value * from.factor + (from.offset ?? 0);
   return (base - (to.offset ?? 0)) / to.factor;
 }

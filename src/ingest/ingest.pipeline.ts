@@ -197,7 +197,9 @@ export async function runIngest(
         if (counts.fetched % READ_SLICE === 0) await yieldToEventLoop();
         try {
           const entry = adapter.normalise(raw, page);
-          batch.push(release && !entry.release ? { ...entry, release } : entry);
+          // Set on the adapter's fresh object rather than spread into a copy (one per record).
+          if (release && !entry.release) (entry as { release?: string }).release = release;
+          batch.push(entry);
         } catch (error) {
           counts.skipped += 1;
           skipped.push({
