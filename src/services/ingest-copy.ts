@@ -164,18 +164,23 @@ export class BinaryCopyRows {
   /** A float8[] of rows of numbers (a lattice, fractional coordinates) flattened in row order. */
   float8Rows(rows: ReadonlyArray<readonly number[]> | null | undefined): this {
     if (rows === null || rows === undefined) return this.nullField();
+    // Indexed loops: iterators here allocated per row (allocation profile of bench:ingest).
     let count = 0;
-    for (const row of rows) count += row.length;
+    for (let r = 0; r < rows.length; r++) count += (rows[r] as readonly number[]).length;
     this.room(4 + 20 + 12 * count);
     const start = this.arrayHeader(FLOAT8_OID, count);
-    for (const row of rows) {
-      for (const x of row) {
-        this.view.setInt32(this.at, 8);
-        this.view.setFloat64(this.at + 4, x);
-        this.at += 12;
+    const view = this.view;
+    let at = this.at;
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r] as readonly number[];
+      for (let k = 0; k < row.length; k++) {
+        view.setInt32(at, 8);
+        view.setFloat64(at + 4, row[k] as number);
+        at += 12;
       }
     }
-    this.view.setInt32(start, this.at - start - 4);
+    this.at = at;
+    view.setInt32(start, at - start - 4);
     return this;
   }
 
