@@ -1,7 +1,7 @@
 import path from "node:path";
 import { HttpClient, type HttpClientOptions } from "./http-client";
 import { parseRecordText } from "../services/ingest-raw-text";
-import { dumpRecords, openDumpFile } from "./dump-reader";
+import { dumpRecordBatches, openDumpFile } from "./dump-reader";
 import type { Cursor, SourcePage } from "./source-adapter";
 
 /** What every adapter factory takes; each uses the parts that apply to it. */
@@ -61,15 +61,17 @@ export async function* dumpPages(
   let records: unknown[] = [];
   let consumed = skip;
   try {
-    for await (const record of dumpRecords(stream)) {
-      if (record.index < skip) continue;
-      // The record's own text is kept with it: the writer stores it as the raw payload as it is.
-      records.push(parseRecordText(record.text));
-      consumed = record.index + 1;
-      if (records.length >= pageSize) {
-        const page: SourcePage = { records, next: { offset: consumed }, ...(release ? { release } : {}) };
-        records = [];
-        yield page;
+    for await (const batch of dumpRecordBatches(stream)) {
+      for (const record of batch) {
+        if (record.index < skip) continue;
+        // The record's own text is kept with it: the writer stores it as the raw payload as it is.
+        records.push(parseRecordText(record.text));
+        consumed = record.index + 1;
+        if (records.length >= pageSize) {
+          const page: SourcePage = { records, next: { offset: consumed }, ...(release ? { release } : {}) };
+          records = [];
+          yield page;
+        }
       }
     }
   } finally {

@@ -90,6 +90,14 @@ async function* unzipFirstMember(chunks: AsyncGenerator<Buffer>): AsyncGenerator
 
 /** Splits the decoded bytes into record texts: elements of a top-level array, or JSON lines (one object per line). */
 export async function* dumpRecords(input: AsyncIterable<Buffer | string>): AsyncGenerator<DumpRecord> {
+  for await (const records of dumpRecordBatches(input)) yield* records;
+}
+
+/**
+ * dumpRecords, a chunk's records at a time: a step of an async generator costs more than
+ * reading a record's boundaries, so a reader of many records takes them in batches.
+ */
+export async function* dumpRecordBatches(input: AsyncIterable<Buffer | string>): AsyncGenerator<DumpRecord[]> {
   const decoder = new TextDecoder("utf-8");
   const state: ScanState = {
     recordDepth: -1,
@@ -106,14 +114,16 @@ export async function* dumpRecords(input: AsyncIterable<Buffer | string>): Async
     const text = decoder.decode(chunk, { stream: true });
     cuts.length = 0;
     scanChunk(text, state, cuts);
+    const records: DumpRecord[] = [];
     for (let c = 0; c < cuts.length; c += 2) {
       const start = cuts[c] as number;
       const end = cuts[c + 1] as number;
       parts.push(text.slice(start < 0 ? 0 : start, end));
-      yield { text: parts.length === 1 ? (parts[0] as string) : parts.join(""), index };
+      records.push({ text: parts.length === 1 ? (parts[0] as string) : parts.join(""), index });
       index += 1;
       parts = [];
     }
+    if (records.length > 0) yield records;
     // A record still open continues in the next chunk (recordStart -1: it covers this whole chunk).
     if (state.inRecord) parts.push(text.slice(Math.max(state.recordStart, 0)));
   }
