@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
 import type { CanonicalEntry } from "../src/services/canonical-entry";
 import { writeEntries } from "../src/services/entry-writer";
-import { resetStore } from "./ingest/support/ingest-fixtures";
-import { openTestStore, STORE_KIND, type TestStore } from "./support/test-store";
+import { orphanProperties, storeEmptiedForEachTest } from "./ingest/support/ingest-fixtures";
+import { STORE_KIND, type TestStore } from "./support/test-store";
 
 /**
  * The ingest writer takes shortcuts on a batch: new entries and their properties are
@@ -42,25 +42,9 @@ function entry(sourceId: string, formula: string, gapEv: number, extra: Partial<
 }
 
 /** Properties whose (entry, material) pair has no entry: what the foreign key forbids. */
-async function orphanProperties(store: TestStore): Promise<number> {
-  const [{ n }] = await store.dataSource.query(
-    `SELECT count(*)::int AS n FROM properties p
-     LEFT JOIN entries e ON e.id = p.entry_id AND e.material_id = p.material_id WHERE e.id IS NULL`,
-  );
-  return n as number;
-}
-
 describe(`ingest batch paths on ${STORE_KIND}`, () => {
   let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore();
-  });
-  afterAll(async () => {
-    await store.close();
-  });
-  beforeEach(async () => {
-    await resetStore(store.dataSource);
-  });
+  storeEmptiedForEachTest((opened) => (store = opened));
 
   it("a batch of new, unchanged, changed, moved and thinned entries keeps history and every key", async () => {
     const write = (batch: CanonicalEntry[]) =>
@@ -94,7 +78,7 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
       ["e", "ClCs", 2, 5],
     ]);
     expect(rows[4]!.raw).toEqual(entry("e", "CsCl", 5).raw);
-    expect(await orphanProperties(store)).toBe(0);
+    expect(await orphanProperties(store.dataSource)).toBe(0);
 
     const history: Array<{ source_id: string; key: string; value: number; new_value: number | null }> =
       await store.dataSource.query(
@@ -153,7 +137,7 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
     expect(ids.map((r) => r.source_id)).toEqual(["seed", "x", "y"]);
     const [{ n }] = await store.dataSource.query(`SELECT count(*)::int AS n FROM properties`);
     expect(n).toBe(6);
-    expect(await orphanProperties(store)).toBe(0);
+    expect(await orphanProperties(store.dataSource)).toBe(0);
   });
 });
 

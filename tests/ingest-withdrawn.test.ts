@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
 import { runIngest } from "../src/ingest";
 import type { Cursor, SourceAdapter, SourcePage } from "../src/ingest/source-adapter";
 import type { CanonicalEntry } from "../src/services/canonical-entry";
-import { resetStore } from "./ingest/support/ingest-fixtures";
-import { openTestStore, STORE_KIND, type TestStore } from "./support/test-store";
+import { storeEmptiedForEachTest } from "./ingest/support/ingest-fixtures";
+import { STORE_KIND, type TestStore } from "./support/test-store";
 
 /**
  * Withdrawal after a complete run: the run lists only the ids the store already held
@@ -42,15 +42,7 @@ function listing(ids: readonly string[], pageSize = 2): SourceAdapter {
 
 describe(`withdrawn entries on ${STORE_KIND}`, () => {
   let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore();
-  });
-  afterAll(async () => {
-    await store.close();
-  });
-  beforeEach(async () => {
-    await resetStore(store.dataSource);
-  });
+  storeEmptiedForEachTest((opened) => (store = opened));
 
   const withdrawn = async (): Promise<string[]> =>
     (

@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
 import type { CanonicalEntry } from "../src/services/canonical-entry";
 import { writeEntries } from "../src/services/entry-writer";
 import { parseRecordText } from "../src/services/ingest-raw-text";
-import { resetStore } from "./ingest/support/ingest-fixtures";
-import { openTestStore, STORE_KIND, type TestStore } from "./support/test-store";
+import { orphanProperties, storeEmptiedForEachTest } from "./ingest/support/ingest-fixtures";
+import { STORE_KIND, type TestStore } from "./support/test-store";
 
 /**
  * The batch writer binds every column as an array literal it builds itself: text that
@@ -56,15 +56,7 @@ function entries(): CanonicalEntry[] {
 
 describe(`entry writer on ${STORE_KIND}`, () => {
   let store: TestStore;
-  beforeAll(async () => {
-    store = await openTestStore();
-  });
-  afterAll(async () => {
-    await store.close();
-  });
-  beforeEach(async () => {
-    await resetStore(store.dataSource);
-  });
+  storeEmptiedForEachTest((opened) => (store = opened));
 
   it("stores awkward text, NULLs, exact doubles, arrays and mixed structures as given; a rewrite changes nothing", async () => {
     const batch = entries();
@@ -151,11 +143,7 @@ describe(`entry writer on ${STORE_KIND}`, () => {
     );
     expect(n).toBe(all.length);
     expect(properties).toBe(all.reduce((sum, e) => sum + e.properties.length, 0));
-    const [{ orphans }] = await store.dataSource.query(
-      `SELECT count(*)::int AS orphans FROM properties p LEFT JOIN entries e ON e.id = p.entry_id AND e.material_id = p.material_id
-       WHERE e.id IS NULL`,
-    );
-    expect(orphans).toBe(0);
+    expect(await orphanProperties(store.dataSource)).toBe(0);
   });
 
   it("keeps a record's raw text as the source sent it; the same values spelled otherwise count as unchanged", async () => {

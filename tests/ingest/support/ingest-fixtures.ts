@@ -1,5 +1,7 @@
 import type { DataSource } from "typeorm";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { sharedData } from "../../support/shared-data";
+import { openTestStore, type TestStore } from "../../support/test-store";
 import { emptyData, fromArray, recordsOf, type ReplayData } from "./replay-server";
 
 /** The recorded records of the shared fixtures (fixtures/<source>/<file>), loaded for replay. */
@@ -44,6 +46,33 @@ export async function resetStore(dataSource: DataSource): Promise<void> {
     `TRUNCATE property_history, ingest_run_seen, polymorph_fingerprints, properties, entries, polymorphs, materials,
               ingest_runs RESTART IDENTITY CASCADE`,
   );
+}
+
+/**
+ * Opens a test store for the enclosing describe block (handed to `opened`), empties it
+ * before each test and closes it after the last.
+ */
+export function storeEmptiedForEachTest(opened: (store: TestStore) => void): void {
+  let store: TestStore | undefined;
+  beforeAll(async () => {
+    store = await openTestStore();
+    opened(store);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  beforeEach(async () => {
+    if (store) await resetStore(store.dataSource);
+  });
+}
+
+/** Property rows whose (entry, material) pair names no entry: a writer that lost a key. */
+export async function orphanProperties(dataSource: DataSource): Promise<number> {
+  const [row]: Array<{ n: number }> = await dataSource.query(
+    `SELECT count(*)::int AS n FROM properties p
+     LEFT JOIN entries e ON e.id = p.entry_id AND e.material_id = p.material_id WHERE e.id IS NULL`,
+  );
+  return (row as { n: number }).n;
 }
 
 /** Every row ingestion produced, in a stable order, for comparing two stores or two moments. */
