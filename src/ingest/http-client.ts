@@ -167,11 +167,9 @@ export class HttpClient {
         });
         status = res.status;
         if (res.status >= 200 && res.status < 300) {
-          const body = responseType === "text" ? bodyText(res as AxiosResponse<unknown>) : { text: undefined };
+          const body = responseType === "text" ? bodyText(res as AxiosResponse<unknown>) : undefined;
           const outcome =
-            "retry" in body
-              ? body
-              : accept(body.text === undefined ? res : ({ ...res, data: body.text } as AxiosResponse<T>));
+            body === undefined ? accept(res) : "retry" in body ? body : accept({ ...res, data: body.text as T });
           if ("value" in outcome) return outcome.value;
           reason = outcome.retry;
         } else {
