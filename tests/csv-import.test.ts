@@ -77,10 +77,10 @@ describe(`CSV import on ${STORE_KIND}`, () => {
 
   it("re-importing the same file changes nothing", async () => {
     const file = path.join(dir, "mixed_bulk", "train.csv");
-    const before = await store.dataSource.query(`SELECT id, value, updated_at FROM properties ORDER BY id`);
+    const before = await store.dataSource.query(`SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`);
     const summary = await importCsv(store.dataSource, { file, source: Source.AFLOW, key: PropertyKey.BULK_MODULUS_VRH, method: "AEL" });
     expect(summary).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
-    const after = await store.dataSource.query(`SELECT id, value, updated_at FROM properties ORDER BY id`);
+    const after = await store.dataSource.query(`SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`);
     expect(after).toEqual(before);
   });
 

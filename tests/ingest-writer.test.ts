@@ -89,7 +89,7 @@ describe(`entry writer on ${STORE_KIND}`, () => {
     const props: Array<Record<string, unknown>> = await store.dataSource.query(
       `SELECT e.source_id, p.key, p.method, p.value, p.value_array, p.temperature_k, p.source_value, p.source_unit,
               p.material_id = e.material_id AS same_material
-       FROM properties p JOIN entries e ON e.id = p.entry_id ORDER BY e.id, p.id`,
+       FROM properties p JOIN entries e ON e.id = p.entry_id ORDER BY e.id, p.temperature_k NULLS FIRST, p.key`,
     );
     expect(props).toHaveLength(batch.length * 3);
     batch.forEach((e, i) => {

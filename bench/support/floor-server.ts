@@ -84,7 +84,8 @@ export async function startFloorServer(databaseUrl: string): Promise<FloorServer
     ).rows;
     const props = (
       await pool.query<PropertyRow>(
-        `SELECT material_id, value, unit, source FROM properties WHERE material_id = ANY($1::int[]) AND key = $2`,
+        `SELECT p.material_id, p.value, p.unit, p.source FROM entries e JOIN properties p ON p.entry_id = e.id
+         WHERE e.material_id = ANY($1::int[]) AND p.key = $2`,
         [materials.map((m) => m.id), key],
       )
     ).rows;

@@ -196,11 +196,11 @@ export class DescriptorCacheService {
    */
   async simulation(materialIds: readonly number[]): Promise<Array<DescriptorVector | null>> {
     const rows: TensorRow[] = await this.dataSource.query(
-      `SELECT DISTINCT ON (p.material_id) p.entry_id AS "entryId", p.material_id AS "materialId", p.value_array AS "values"
-       FROM properties p JOIN entries e ON e.id = p.entry_id
-       WHERE p.material_id = ANY($1::int[]) AND p.source = $2 AND p.key = $3 AND p.method LIKE 'MD-%'
+      `SELECT DISTINCT ON (e.material_id) p.entry_id AS "entryId", e.material_id AS "materialId", p.value_array AS "values"
+       FROM entries e JOIN properties p ON p.entry_id = e.id
+       WHERE e.material_id = ANY($1::int[]) AND e.source = $2 AND p.key = $3 AND p.method LIKE 'MD-%'
          AND p.value_array IS NOT NULL AND e.withdrawn_at IS NULL
-       ORDER BY p.material_id, p.updated_at DESC, p.id DESC`,
+       ORDER BY e.material_id, p.updated_at DESC, p.entry_id DESC, p.method DESC`,
       [materialIds, Source.SIMULATION, PropertyKey.ELASTIC_TENSOR],
     );
     // Voigt 6×6 row-major: C11 at 0, C12 at 1, C44 at 3·6 + 3.

@@ -149,7 +149,11 @@ export function materialFilterSql(
   for (const [i, range] of (filter.properties ?? []).entries()) {
     checkPropertyRange(range, i);
     if (enforcedRanges?.has(i)) continue;
-    where.push(`EXISTS (SELECT 1 FROM properties p WHERE p.material_id = m.id AND ${propertyRangeSql(range, params)})`);
+    // Probed by the material's entries: properties are indexed by entry (and by key and value), not by material.
+    where.push(
+      `EXISTS (SELECT 1 FROM entries pe JOIN properties p ON p.entry_id = pe.id
+               WHERE pe.material_id = m.id AND ${propertyRangeSql(range, params)})`,
+    );
   }
   return where;
 }

@@ -97,15 +97,16 @@ export class MaterialReadService {
     sources: readonly Source[] | null,
   ): Promise<PropertyRecord[][]> {
     const params: unknown[] = [materialIds];
-    let sql = `SELECT ${PROPERTY_COLUMNS} FROM properties p JOIN entries e ON e.id = p.entry_id
-               WHERE p.material_id = ANY($1::int[])`;
+    // By the material's entries: properties are indexed by entry (and by key and value), not by material.
+    let sql = `SELECT ${PROPERTY_COLUMNS} FROM entries e JOIN properties p ON p.entry_id = e.id
+               WHERE e.material_id = ANY($1::int[])`;
     if (keys) {
       params.push(keys);
       sql += ` AND p.key = ANY($${params.length}::text[])`;
     }
     if (sources) {
       params.push(sources);
-      sql += ` AND p.source = ANY($${params.length}::text[])`;
+      sql += ` AND e.source = ANY($${params.length}::text[])`;
     }
     const rows: PropertyRecord[] = await readRows(
       this.dataSource,

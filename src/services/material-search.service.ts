@@ -126,9 +126,11 @@ export async function searchMaterials(
   let sortSelect = "";
   if (order.field === "PROPERTY") {
     if (!order.key) throw new InvalidInputError("orderBy.key is required when orderBy.field is PROPERTY");
-    const conditions = [`p.material_id = m.id`, `p.key = ${params.add(order.key)}`, `p.value IS NOT NULL`];
-    if (order.source) conditions.push(`p.source = ${params.add(order.source)}`);
-    from += ` CROSS JOIN LATERAL (SELECT avg(p.value) AS v FROM properties p WHERE ${conditions.join(" AND ")}) s`;
+    const conditions = [`pe.material_id = m.id`, `p.key = ${params.add(order.key)}`, `p.value IS NOT NULL`];
+    if (order.source) conditions.push(`pe.source = ${params.add(order.source)}`);
+    from +=
+      ` CROSS JOIN LATERAL (SELECT avg(p.value) AS v FROM entries pe JOIN properties p ON p.entry_id = pe.id` +
+      ` WHERE ${conditions.join(" AND ")}) s`;
     where.push(`s.v IS NOT NULL`);
     sortColumns = ["s.v", "m.id"];
     sortSelect = `, s.v AS "sortValue"`;

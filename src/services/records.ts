@@ -35,7 +35,6 @@ export interface EntryRecord {
 }
 
 export interface PropertyRecord {
-  readonly id: number;
   readonly entryId: number;
   readonly materialId: number;
   readonly source: Source;
@@ -58,6 +57,6 @@ export const ENTRY_COLUMNS = `e.id, e.source, e.source_id AS "sourceId", e.mater
   e.frac_coords AS "fracCoords", e.species, e.nsites, e.volume AS "volumeAngstrom3", e.density AS "densityGPerCm3",
   e.source_url AS "sourceUrl", e.release, e.fetched_at AS "fetchedAt", e.withdrawn_at AS "withdrawnAt"`;
 
-export const PROPERTY_COLUMNS = `p.id, p.entry_id AS "entryId", p.material_id AS "materialId", p.source,
+export const PROPERTY_COLUMNS = `p.entry_id AS "entryId", p.material_id AS "materialId", p.source,
   e.source_id AS "sourceId", p.key, p.value, p.value_array AS "values", p.unit, p.source_value AS "sourceValue",
   p.source_unit AS "sourceUnit", p.method, p.temperature_k AS "temperatureK", p.updated_at AS "updatedAt"`;

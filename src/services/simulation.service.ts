@@ -232,9 +232,9 @@ async function valuesOf(
 ): Promise<Map<PropertyKey, { value: number | null; values: number[] | null; sourceId: string }>> {
   const rows: Array<{ key: PropertyKey; value: number | null; values: number[] | null; sourceId: string }> =
     await dataSource.query(
-      `SELECT p.key, p.value, p.value_array AS "values", e.source_id AS "sourceId" FROM properties p
-       JOIN entries e ON e.id = p.entry_id
-       WHERE p.material_id = $1 AND p.source = $2 AND p.key = ANY($3::text[]) ORDER BY p.updated_at DESC`,
+      `SELECT p.key, p.value, p.value_array AS "values", e.source_id AS "sourceId" FROM entries e
+       JOIN properties p ON p.entry_id = e.id
+       WHERE e.material_id = $1 AND e.source = $2 AND p.key = ANY($3::text[]) ORDER BY p.updated_at DESC`,
       [materialId, source, keys],
     );
   const byKey = new Map<PropertyKey, { value: number | null; values: number[] | null; sourceId: string }>();

@@ -1,14 +1,15 @@
-import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { Column, Entity, PrimaryColumn } from "typeorm";
 import type { PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
 
-/** One value of one property of one entry, in the key's canonical unit, with the source's own value and unit. */
+/**
+ * One value of one property of one entry, in the key's canonical unit, with the source's own value and unit.
+ * A value is identified by its entry, key, method and temperature (the unique index
+ * properties_identity_idx; the primary columns below tell TypeORM the first three).
+ */
 @Entity({ name: "properties" })
 export class PropertyEntity {
-  @PrimaryGeneratedColumn({ type: "integer" })
-  id!: number;
-
-  @Column({ name: "entry_id", type: "integer" })
+  @PrimaryColumn({ name: "entry_id", type: "integer" })
   entryId!: number;
 
   @Column({ name: "material_id", type: "integer" })
@@ -17,7 +18,7 @@ export class PropertyEntity {
   @Column({ type: "text" })
   source!: Source;
 
-  @Column({ type: "text" })
+  @PrimaryColumn({ type: "text" })
   key!: PropertyKey;
 
   @Column({ type: "double precision", nullable: true })
@@ -35,7 +36,7 @@ export class PropertyEntity {
   @Column({ name: "source_unit", type: "text", nullable: true })
   sourceUnit!: string | null;
 
-  @Column({ type: "text", default: "" })
+  @PrimaryColumn({ type: "text", default: "" })
   method!: string;
 
   @Column({ name: "temperature_k", type: "double precision", nullable: true })
