@@ -1,7 +1,8 @@
 import http from "node:http";
 import https from "node:https";
 import type { Readable } from "node:stream";
-import { brotliDecompressSync, inflateRawSync, unzipSync } from "node:zlib";
+import { promisify } from "node:util";
+import { brotliDecompress, inflateRaw, unzip } from "node:zlib";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { FetchError, IngestAbortedError } from "./ingest.errors";
 
@@ -167,7 +168,7 @@ export class HttpClient {
         });
         status = res.status;
         if (res.status >= 200 && res.status < 300) {
-          const body = responseType === "text" ? bodyText(res as AxiosResponse<unknown>) : undefined;
+          const body = responseType === "text" ? await bodyText(res as AxiosResponse<unknown>) : undefined;
           const outcome =
             body === undefined ? accept(res) : "retry" in body ? body : accept({ ...res, data: body.text as T });
           if ("value" in outcome) return outcome.value;
@@ -228,7 +229,16 @@ export class HttpClient {
 }
 
 /** A whole response body as text, decompressed as its Content-Encoding says; a body cut short is worth another try. */
-function bodyText(res: AxiosResponse<unknown>): { text: string } | { retry: string } {
+const unzipped = promisify(unzip);
+const inflatedRaw = promisify(inflateRaw);
+const brotliDecompressed = promisify(brotliDecompress);
+
+/**
+ * The body as text, decompressed in one call on libuv's thread pool: a page of a few MB
+ * takes milliseconds to inflate, which would otherwise hold up the database replies the
+ * ingest run's writer waits for on this thread.
+ */
+async function bodyText(res: AxiosResponse<unknown>): Promise<{ text: string } | { retry: string }> {
   const data = res.data;
   let bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
   const encoding = String(res.headers["content-encoding"] ?? "")
@@ -236,9 +246,9 @@ function bodyText(res: AxiosResponse<unknown>): { text: string } | { retry: stri
     .toLowerCase();
   try {
     // unzip takes gzip and zlib streams alike; some servers send "deflate" without the zlib header.
-    if (["gzip", "x-gzip", "compress", "x-compress"].includes(encoding)) bytes = unzipSync(bytes);
-    else if (encoding === "deflate") bytes = hasZlibHeader(bytes) ? unzipSync(bytes) : inflateRawSync(bytes);
-    else if (encoding === "br") bytes = brotliDecompressSync(bytes);
+    if (["gzip", "x-gzip", "compress", "x-compress"].includes(encoding)) bytes = await unzipped(bytes);
+    else if (encoding === "deflate") bytes = hasZlibHeader(bytes) ? await unzipped(bytes) : await inflatedRaw(bytes);
+    else if (encoding === "br") bytes = await brotliDecompressed(bytes);
   } catch (error) {
     return { retry: `${encoding} body does not decompress (${(error as Error).message.slice(0, 80)})` };
   }
