@@ -18,9 +18,9 @@ import { ensureDatabase } from "./support/bench-database";
  * run's own peak (getrusage maxrss of the worker, server excluded).
  *
  * One JSON line per run on stdout: {"source","records","recordsPerSecond","peakRssMB", …}
- * (also the run's seconds, the worker's own CPU seconds and, for a local server, the
- * database server's CPU seconds: on a shared machine the wall-clock rate also depends on
- * what else runs, the CPU seconds do much less).
+ * (also the run's seconds, the worker's own CPU seconds, the loopback server's CPU seconds
+ * during the run and, for a local server, the database server's CPU seconds: on a shared
+ * machine the wall-clock rate also depends on what else runs, the CPU seconds do much less).
  * DATABASE_URL picks the database (default: `matgraph_bench_ingest` on the local
  * PostgreSQL, created when missing; its tables are emptied before each run).
  * BENCH_SIZES overrides the sizes (default "50000,200000").
@@ -44,7 +44,13 @@ function load(parts: string[]): Array<Record<string, unknown>> {
   return recordsOf(path.join(sharedDataDir(), ...parts)) as Array<Record<string, unknown>>;
 }
 
-/** Server process: serves `count` records of each source and prints its URL. */
+/**
+ * Server process: serves `count` records of each source and prints its URL once every
+ * response has been built. The server stands in for a remote source, whose CPU is not
+ * this machine's: each page (and the dump) is rendered and gzipped once, by reading the
+ * whole listing through the adapters, before the URL is printed and the clock starts;
+ * the measured run then costs the server only the sending of bytes.
+ */
 async function serve(count: number): Promise<void> {
   const data = emptyData();
   data.oqmd = repeated(load(OQMD_FILE), count, (r, i) => ({
@@ -56,8 +62,19 @@ async function serve(count: number): Promise<void> {
     "dft_3d_bench",
     repeated(JARVIS_FILES.flatMap(load), count, (r, i) => ({ ...r, jid: `JVASP-B${i}` })),
   );
-  const server = await startReplayServer(data);
+  const server = await startReplayServer(data, { cacheBodies: true });
+  for (const source of ["OQMD", "JARVIS"]) {
+    for await (const page of adapterFor(source, server.url).pages(null)) void page;
+  }
   process.stdout.write(`${server.url}\n`);
+}
+
+/** The adapter a run reads `source` with (the warm-up reads it the same way, so it requests the same URLs). */
+function adapterFor(source: string, serverUrl: string): SourceAdapter {
+  const http = { requestsPerSecond: 10_000, concurrency: 2 };
+  return source === "OQMD"
+    ? createAdapter("oqmd", { baseUrl: serverUrl, pageSize: 2000, http })
+    : createAdapter("jarvis", { file: `${serverUrl}/jarvis/dft_3d_bench.json`, pageSize: 2000, http });
 }
 
 /** Worker process: one ingest run, one JSON line. */
@@ -68,11 +85,7 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
       `TRUNCATE property_history, ingest_run_seen, polymorph_fingerprints, properties, entries, polymorphs, materials,
                 ingest_runs RESTART IDENTITY CASCADE`,
     );
-    const http = { requestsPerSecond: 10_000, concurrency: 2 };
-    const adapter: SourceAdapter =
-      source === "OQMD"
-        ? createAdapter("oqmd", { baseUrl: serverUrl, pageSize: 2000, http })
-        : createAdapter("jarvis", { file: `${serverUrl}/jarvis/dft_3d_bench.json`, pageSize: 2000, http });
+    const adapter = adapterFor(source, serverUrl);
     const serverCpuBefore = await databaseCpuSeconds(store.dataSource);
     const started = process.hrtime.bigint();
     const cpuBefore = process.cpuUsage();
@@ -119,17 +132,23 @@ async function databaseCpuSeconds(dataSource: DataSource): Promise<Map<number, n
   const rows: Array<{ pid: number }> = await dataSource.query(
     `SELECT pid FROM pg_stat_activity WHERE datname = current_database()`,
   );
-  const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
   const seconds = new Map<number, number>();
   for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
-    } catch {
-      // Not on this machine, not ours to read, or the process has just ended.
-    }
+    const used = processCpuSeconds(pid);
+    if (!Number.isNaN(used)) seconds.set(pid, used);
   }
   return seconds.size > 0 ? seconds : undefined;
+}
+
+/** CPU seconds a process of this machine has used (user + system, from /proc); NaN when it cannot be read. */
+function processCpuSeconds(pid: number | undefined): number {
+  const ticksPerSecond = 100; // USER_HZ, fixed at 100 on Linux
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return NaN; // not on this machine, not ours to read, or the process has just ended
+  }
 }
 
 /** Processes that started during the run count whole; ones that ended during it are lost (idle pool connections). */
@@ -179,7 +198,12 @@ async function main(): Promise<void> {
           server.on("exit", (code) => reject(new Error(`replay server exited with ${code}`)));
         });
         process.stderr.write(`ingest ${source} ${size} records…\n`);
-        process.stdout.write(await runChild(["--worker", source, String(size), serverUrl, databaseUrl]));
+        const serverCpuBefore = processCpuSeconds(server.pid);
+        const line = await runChild(["--worker", source, String(size), serverUrl, databaseUrl]);
+        const serverCpuSeconds = processCpuSeconds(server.pid) - serverCpuBefore;
+        // The loopback server's own CPU during the run: it shares the machine's cores with the run.
+        const result = { ...(JSON.parse(line) as Record<string, unknown>), serverCpuSeconds: +serverCpuSeconds.toFixed(2) };
+        process.stdout.write(`${JSON.stringify(result)}\n`);
       } finally {
         server.kill();
       }

@@ -104,3 +104,44 @@ describe("HttpClient", () => {
     expect(parseRetryAfter("soon")).toBeUndefined();
   });
 });
+
+/** The benchmark's replay server builds each body once; what it sends must not change, faults included. */
+describe("replay server with cached bodies", () => {
+  let server: ReplayServer;
+  const records = Array.from({ length: 300 }, (_, i) => ({ entry_id: i, name: "NaCl", padding: "x".repeat(40) }));
+
+  beforeAll(async () => {
+    server = await startReplayServer(undefined, { cacheBodies: true });
+    server.data.oqmd = fromArray(records);
+    server.data.jarvis.set("dump", fromArray(records));
+  });
+  afterAll(() => server.close());
+
+  it("serves a page and a streamed dump built once, gzip included, and still applies injected faults", async () => {
+    const c = new HttpClient({ baseUrl: server.url, backoffBaseMs: 10, maxRetries: 3 });
+    const page = "oqmdapi/formationenergy?limit=300&offset=0";
+    const first = await c.getJsonWithText(page);
+    // The records behind the listing change; the cached page does not.
+    server.data.oqmd = fromArray(records.slice(0, 10));
+    const again = await c.getJsonWithText(page);
+    expect(again.text).toBe(first.text);
+    expect((again.value as { data: unknown[] }).data).toHaveLength(300);
+    expect(String(server.headers[server.headers.length - 1]?.["accept-encoding"])).toMatch(/gzip/);
+
+    server.inject((p) => p.startsWith("/oqmdapi/"), { kind: "bad-json" });
+    const retried: string[] = [];
+    const faulted = new HttpClient({ baseUrl: server.url, backoffBaseMs: 10, onRetry: (e) => retried.push(e.reason) });
+    expect((await faulted.getJsonWithText(page)).text).toBe(first.text);
+    expect(retried).toHaveLength(1);
+
+    const dumpText = async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await c.getStream("jarvis/dump.json")) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    };
+    const dump = await dumpText();
+    expect(JSON.parse(dump)).toEqual(records);
+    server.data.jarvis.set("dump", fromArray([]));
+    expect(await dumpText()).toBe(dump);
+  });
+});

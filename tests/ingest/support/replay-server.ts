@@ -64,6 +64,16 @@ export interface ReplayServer {
   close(): Promise<void>;
 }
 
+export interface ReplayServerOptions {
+  /**
+   * Build each response body once and serve it again from memory (gzip included), as a
+   * mirror of static files would. For benchmarks: the server stands in for a remote one,
+   * whose CPU is not the client's; warmed before the clock starts, it then only sends
+   * bytes. Faulted responses are never cached.
+   */
+  readonly cacheBodies?: boolean;
+}
+
 const MAX_PAGE = 5000;
 
 export function emptyData(): ReplayData {
@@ -79,8 +89,12 @@ export function emptyData(): ReplayData {
   };
 }
 
-export async function startReplayServer(data: ReplayData = emptyData()): Promise<ReplayServer> {
+export async function startReplayServer(
+  data: ReplayData = emptyData(),
+  options: ReplayServerOptions = {},
+): Promise<ReplayServer> {
   const faults: ArmedFault[] = [];
+  const cache = options.cacheBodies ? new BodyCache() : undefined;
   const requests: string[] = [];
   const headers: http.IncomingHttpHeaders[] = [];
   let base = "";
@@ -92,14 +106,14 @@ export async function startReplayServer(data: ReplayData = emptyData()): Promise
     const armed = faults.find((f) => f.remaining > 0 && f.match(pathAndQuery));
     if (armed) armed.remaining -= 1;
     try {
-      const body = route(data, base, pathAndQuery);
+      const body = cache && !armed ? cache.body(pathAndQuery, () => route(data, base, pathAndQuery)) : route(data, base, pathAndQuery);
       if (!body) {
         res
           .writeHead(404, { "content-type": "application/json" })
           .end(JSON.stringify({ errors: [{ detail: "no route" }] }));
         return;
       }
-      respond(req, res, body, armed?.fault);
+      respond(req, res, body, armed?.fault, cache);
     } catch (error) {
       res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ error: String(error) }));
     }
@@ -132,7 +146,42 @@ interface Body {
   readonly content: Buffer | (() => Iterable<Buffer>);
 }
 
-function respond(req: http.IncomingMessage, res: http.ServerResponse, body: Body, fault: Fault | undefined): void {
+/** Bodies built once: whole ones with their gzip, streamed dumps as their list of chunks. */
+class BodyCache {
+  private readonly bodies = new Map<string, Body | undefined>();
+  private readonly gzipped = new WeakMap<Buffer, Buffer>();
+
+  body(pathAndQuery: string, build: () => Body | undefined): Body | undefined {
+    if (this.bodies.has(pathAndQuery)) return this.bodies.get(pathAndQuery);
+    const built = build();
+    let body = built;
+    if (built && typeof built.content === "function") {
+      const chunks = [...built.content()];
+      body = { contentType: built.contentType, content: () => chunks };
+    }
+    this.bodies.set(pathAndQuery, body);
+    return body;
+  }
+
+  gzip(content: Buffer): Buffer {
+    let zipped = this.gzipped.get(content);
+    if (!zipped) this.gzipped.set(content, (zipped = gzipLevel1(content)));
+    return zipped;
+  }
+}
+
+/** Level 1, as web servers compress on the fly by default (nginx gzip_comp_level 1). */
+function gzipLevel1(content: Buffer): Buffer {
+  return gzipSync(content, { level: 1 });
+}
+
+function respond(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Body,
+  fault: Fault | undefined,
+  cache: BodyCache | undefined,
+): void {
   if (fault?.kind === "reset") {
     req.socket.destroy();
     return;
@@ -161,8 +210,7 @@ function respond(req: http.IncomingMessage, res: http.ServerResponse, body: Body
   }
   if (fault?.kind === "bad-json") content = content.subarray(0, Math.floor(content.length / 2));
   const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) && content.length > 1024;
-  // Level 1, as web servers compress on the fly by default (nginx gzip_comp_level 1).
-  if (gzip) content = gzipSync(content, { level: 1 });
+  if (gzip) content = cache && !fault ? cache.gzip(content) : gzipLevel1(content);
   if (gzip && fault?.kind === "bad-gzip") content = content.subarray(0, Math.floor(content.length / 2));
   res.writeHead(200, {
     "content-type": body.contentType,
