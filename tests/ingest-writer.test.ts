@@ -3,7 +3,7 @@ import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
 import type { CanonicalEntry } from "../src/services/canonical-entry";
 import { writeEntries } from "../src/services/entry-writer";
-import { parseRecordText } from "../src/services/ingest-raw-text";
+import { rawTextOnly } from "../src/services/ingest-raw-text";
 import { orphanProperties, storeEmptiedForEachTest } from "./ingest/support/ingest-fixtures";
 import { STORE_KIND, type TestStore } from "./support/test-store";
 
@@ -150,15 +150,15 @@ describe(`entry writer on ${STORE_KIND}`, () => {
     // Key order, spacing and number spelling that a parsed-and-printed copy would lose.
     const sent = '{"z": 1.50, "a": [1e2, "x"],  "m": {"b": null, "a": true}}';
     const record = (raw: unknown): CanonicalEntry => ({ ...entries()[1]!, raw });
-    await store.dataSource.transaction((m) => writeEntries(m, [record(parseRecordText(sent))]));
+    await store.dataSource.transaction((m) => writeEntries(m, [record(rawTextOnly(sent))]));
     const [row]: Array<{ raw: string }> = await store.dataSource.query(`SELECT raw::text AS raw FROM entries`);
     expect(row!.raw).toBe(sent);
 
     const respelled = '{"a":[100,"x"],"m":{"a":true,"b":null},"z":1.5}';
-    const same = await store.dataSource.transaction((m) => writeEntries(m, [record(parseRecordText(respelled))]));
+    const same = await store.dataSource.transaction((m) => writeEntries(m, [record(rawTextOnly(respelled))]));
     expect(same).toEqual({ inserted: 0, updated: 0, unchanged: 1 });
     const changed = await store.dataSource.transaction((m) =>
-      writeEntries(m, [record(parseRecordText('{"a":[100,"x"],"m":{"a":true,"b":null},"z":1.6}'))]),
+      writeEntries(m, [record(rawTextOnly('{"a":[100,"x"],"m":{"a":true,"b":null},"z":1.6}'))]),
     );
     expect(changed).toEqual({ inserted: 0, updated: 1, unchanged: 0 });
   });

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { HttpClient, type HttpClientOptions } from "./http-client";
-import { parseRecordText } from "../services/ingest-raw-text";
+import { UnparsedRecord } from "../services/ingest-raw-text";
 import { dumpRecordBatches, openDumpFile } from "./dump-reader";
 import type { Cursor, SourcePage } from "./source-adapter";
 
@@ -64,8 +64,8 @@ export async function* dumpPages(
     for await (const batch of dumpRecordBatches(stream)) {
       for (const record of batch) {
         if (record.index < skip) continue;
-        // The record's own text is kept with it: the writer stores it as the raw payload as it is.
-        records.push(parseRecordText(record.text));
+        // Parsed as it is normalised; the writer stores this text as the raw payload as it is.
+        records.push(new UnparsedRecord(record.text));
         consumed = record.index + 1;
         if (records.length >= pageSize) {
           const page: SourcePage = { records, next: { offset: consumed }, ...(release ? { release } : {}) };

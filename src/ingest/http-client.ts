@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { brotliDecompress, inflateRaw, unzip } from "node:zlib";
 import axios, { type AxiosInstance, type AxiosResponse } from "axios";
 import { FetchError, IngestAbortedError } from "./ingest.errors";
+import { splitArrayField } from "./json-array-texts";
 
 /**
  * The one HTTP client of the ingest layer (axios underneath). Per instance (one per
@@ -111,23 +112,33 @@ export class HttpClient {
     params?: Readonly<Record<string, string | number>>,
     signal?: AbortSignal,
   ): Promise<unknown> {
-    return (await this.getJsonWithText(pathOrUrl, params, signal)).value;
+    return this.request<string, unknown>(pathOrUrl, params, "text", signal, (res) =>
+      parsedOrRetry(() => JSON.parse(res.data) as unknown),
+    );
   }
 
-  /** GET a JSON document, parsed, together with its text (for keeping records as sent). */
-  async getJsonWithText(
+  /**
+   * GET a JSON document whose top-level `field` lists records, left as their texts (see
+   * splitArrayField) to be parsed one by one as they are normalised. `texts` is undefined
+   * when the field is not a list of objects; `document` is then the whole document parsed.
+   */
+  async getJsonRecordTexts(
     pathOrUrl: string,
+    field: string,
     params?: Readonly<Record<string, string | number>>,
     signal?: AbortSignal,
-  ): Promise<{ readonly value: unknown; readonly text: string }> {
-    return this.request<string, { value: unknown; text: string }>(pathOrUrl, params, "text", signal, (res) => {
-      try {
-        return { value: { value: JSON.parse(res.data) as unknown, text: res.data } };
-      } catch (error) {
-        // A 200 whose body does not parse was cut off on the way: worth another try.
-        return { retry: `body is not valid JSON (${(error as Error).message.slice(0, 80)})` };
-      }
-    });
+  ): Promise<{ readonly document: unknown; readonly texts?: readonly string[] }> {
+    return this.request<string, { document: unknown; texts?: readonly string[] }>(
+      pathOrUrl,
+      params,
+      "text",
+      signal,
+      (res) => {
+        const split = splitArrayField(res.data, field);
+        if (split) return { value: { document: split.rest, texts: split.texts } };
+        return parsedOrRetry(() => ({ document: JSON.parse(res.data) as unknown }));
+      },
+    );
   }
 
   /** GET a body as a stream (dumps). Retries cover getting the response; the stream itself is the caller's. */
@@ -229,6 +240,15 @@ export class HttpClient {
 }
 
 /** A whole response body as text, decompressed as its Content-Encoding says; a body cut short is worth another try. */
+/** A 200 whose body does not parse was cut off on the way: worth another try. */
+function parsedOrRetry<T>(parse: () => T): { value: T } | { retry: string } {
+  try {
+    return { value: parse() };
+  } catch (error) {
+    return { retry: `body is not valid JSON (${(error as Error).message.slice(0, 80)})` };
+  }
+}
+
 const unzipped = promisify(unzip);
 const inflatedRaw = promisify(inflateRaw);
 const brotliDecompressed = promisify(brotliDecompress);

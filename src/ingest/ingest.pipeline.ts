@@ -3,9 +3,10 @@ import type { Source } from "../domain/source";
 import type { CanonicalEntry } from "../services/canonical-entry";
 import { prepareEntries, yieldToEventLoop, type PreparedEntries } from "../services/entry-batch";
 import { storeTakesCopy, writeEntries } from "../services/entry-writer";
+import { rawTextOnly, UnparsedRecord } from "../services/ingest-raw-text";
 import { IngestRunRecorder, type RunCounts } from "../services/ingest-run.recorder";
 import type { IngestRunStatus, SkippedRecord } from "../store/ingest-run.entity";
-import { IngestAbortedError } from "./ingest.errors";
+import { IngestAbortedError, RecordError } from "./ingest.errors";
 import type { Cursor, SourceAdapter, SourcePage } from "./source-adapter";
 
 /**
@@ -188,15 +189,19 @@ export async function runIngest(
         total = page.total ?? total;
         await recorder.describe({ ...(release ? { release } : {}), ...(total !== undefined ? { total } : {}) });
       }
-      for (const raw of page.records) {
+      for (const item of page.records) {
         if (counts.fetched >= limit) {
           limited = true;
           break;
         }
         counts.fetched += 1;
         if (counts.fetched % READ_SLICE === 0) await yieldToEventLoop();
+        let raw = item;
         try {
+          if (item instanceof UnparsedRecord) raw = parseRecord(item);
           const entry = adapter.normalise(raw, page);
+          // The entry keeps the record's text, not its parsed tree, which can then die young.
+          if (item instanceof UnparsedRecord && entry.raw === raw) entry.raw = rawTextOnly(item.text);
           // Set on the adapter's fresh object rather than spread into a copy (one per record).
           if (release && !entry.release) (entry as { release?: string }).release = release;
           batch.push(entry);
@@ -277,4 +282,13 @@ async function markWithdrawn(
     await manager.query(`DELETE FROM ingest_run_seen WHERE run_id = $1`, [runId]);
     return row?.n ?? 0;
   });
+}
+
+/** A record that came as text, parsed; a text that is not JSON is a bad record like any other. */
+function parseRecord(record: UnparsedRecord): unknown {
+  try {
+    return JSON.parse(record.text) as unknown;
+  } catch (error) {
+    throw new RecordError(`record is not valid JSON (${(error as Error).message.slice(0, 80)})`);
+  }
 }

@@ -1,20 +1,43 @@
 /**
- * The texts of the elements of one top-level array field of a JSON document (e.g. the
- * `data` list of an OQMD page), as they stand in the document, so that each record can
- * be stored as the source sent it without printing it again (see ingest-raw-text).
- * The document must already have parsed (this only finds boundaries, it validates
- * nothing). Returns undefined when the field is missing or holds anything but objects.
+ * A JSON document (e.g. an OQMD page) split around one top-level array field of objects
+ * (its `data` list): each element's text as it stands in the document, and the rest of the
+ * document parsed, with that array left empty. The elements are parsed one at a time as
+ * they are normalised (see UnparsedRecord), and stored as the source sent them.
  */
+export interface ArrayFieldSplit {
+  readonly texts: string[];
+  /** The document without the array's elements, parsed. */
+  readonly rest: unknown;
+}
+
+/**
+ * Undefined when the field is missing or holds anything but objects, and when the document
+ * is not whole (a body cut off on the way: the array or the document does not close, or
+ * the rest does not parse). Only boundaries are found in the elements: each is checked
+ * when it is parsed.
+ */
+export function splitArrayField(json: string, field: string): ArrayFieldSplit | undefined {
+  const found = arrayField(json, field);
+  if (!found) return undefined;
+  try {
+    return { texts: found.texts, rest: JSON.parse(json.slice(0, found.open + 1) + json.slice(found.close)) };
+  } catch {
+    return undefined;
+  }
+}
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 
-export function arrayFieldTexts(json: string, field: string): string[] | undefined {
+/** The elements' texts and where the array opens and closes (its brackets' indices). */
+function arrayField(json: string, field: string): { texts: string[]; open: number; close: number } | undefined {
   const n = json.length;
   let depth = 0;
   let i = 0;
   // Inside the wanted array: depth of its elements, and where the current element began.
   let elementDepth = -1;
   let elementStart = -1;
+  let open = -1;
   const texts: string[] = [];
   let expectKeyValue = false;
   while (i < n) {
@@ -38,6 +61,7 @@ export function arrayFieldTexts(json: string, field: string): string[] | undefin
         expectKeyValue = false;
         if (ch !== 91) return undefined;
         elementDepth = depth + 1;
+        open = i;
       } else if (depth === elementDepth) {
         if (ch !== 123) return undefined;
         elementStart = i;
@@ -49,7 +73,7 @@ export function arrayFieldTexts(json: string, field: string): string[] | undefin
         texts.push(json.slice(elementStart, i + 1));
         elementStart = -1;
       } else if (elementDepth >= 0 && depth === elementDepth - 1) {
-        return texts; // the array closed
+        return { texts, open, close: i }; // the array closed
       }
     } else if (expectKeyValue && !isSpace(ch)) {
       return undefined; // the field holds no array

@@ -39,7 +39,8 @@ export interface CanonicalEntry {
   /** Cell volume, Å³. */
   readonly volumeAngstrom3?: number;
   readonly densityGPerCm3?: number;
-  readonly raw?: unknown;
+  /** The source's record; the ingest pipeline may swap it for its text alone (rawTextOnly). */
+  raw?: unknown;
   readonly sourceUrl?: string;
   readonly release?: string;
   readonly fetchedAt?: Date;

@@ -169,6 +169,26 @@ describe.skipIf(!hasSharedData)("ingest pipeline" + SKIP_REASON, () => {
     ]);
   });
 
+  it("a dump record that is not JSON is skipped and reported; the rest land, each stored as its text in the dump", async () => {
+    const records = fixture("jarvis", "dft_3d_rebuilt_from_leaderboard_benchmarks.json").slice(0, 6) as Array<
+      Record<string, unknown>
+    >;
+    // Spelled as no printer would: spacing and key order are kept in the stored payload.
+    const texts = records.map((r) => JSON.stringify(r, null, 1).replace(/\n/g, "\n  "));
+    const bad = '{"jid": "JVASP-BROKEN", "optb88vdw_bandgap": tru}';
+    const dir = mkdtempSync(path.join(tmpdir(), "matgraph-jarvis-"));
+    const file = path.join(dir, "dft_3d.json");
+    writeFileSync(file, `[${[...texts.slice(0, 3), bad, ...texts.slice(3)].join(",\n")}]`);
+    const summary = await runIngest(store.dataSource, createAdapter("jarvis", { file, pageSize: 4 }), { batchSize: 5 });
+    expect(summary).toMatchObject({ fetched: 7, inserted: 6, skipped: 1, status: "succeeded" });
+    expect(summary.skippedRecords).toEqual([{ id: "record 4", reason: expect.stringMatching(/record is not valid JSON/) }]);
+    const stored: Array<{ source_id: string; raw: string }> = await store.dataSource.query(
+      `SELECT source_id, raw::text AS raw FROM entries ORDER BY id`,
+    );
+    expect(stored.map((r) => r.raw)).toEqual(texts);
+    expect(stored.map((r) => r.source_id)).toEqual(records.map((r) => r["jid"]));
+  });
+
   it("--limit stops early and withdraws nothing", async () => {
     await runIngest(store.dataSource, oqmd());
     server.data.oqmd = fromArray(devset().slice(0, 150));

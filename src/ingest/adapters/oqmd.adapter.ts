@@ -18,8 +18,7 @@ import {
   type RawRecord,
 } from "../record-fields";
 import type { Cursor, SourceAdapter, SourcePage } from "../source-adapter";
-import { keepRecordText } from "../../services/ingest-raw-text";
-import { arrayFieldTexts } from "../json-array-texts";
+import { UnparsedRecord } from "../../services/ingest-raw-text";
 
 /**
  * OQMD REST API, `GET /oqmdapi/formationenergy?fields=…&filter=…&limit=…&offset=…`,
@@ -87,17 +86,13 @@ export class OqmdAdapter implements SourceAdapter {
             format: "json",
           }).toString()}`;
     while (url) {
-      const response = await this.client.getJsonWithText(url, undefined, signal);
-      const body = asRecord(response.value, "OQMD response");
+      // Records stay in the page's own text until they are normalised, and are stored as that text.
+      const response = await this.client.getJsonRecordTexts(url, "data", undefined, signal);
+      const body = asRecord(response.document, "OQMD response");
       if (!Array.isArray(body["data"])) throw new RecordError("OQMD response has no data list");
-      const records = body["data"] as unknown[];
-      // Each record is stored as the page's own text of it rather than printed again.
-      const texts = arrayFieldTexts(response.text, "data");
-      if (texts?.length === records.length) {
-        records.forEach((record, i) => {
-          if (typeof record === "object" && record !== null) keepRecordText(record, texts[i] as string);
-        });
-      }
+      const records: unknown[] = response.texts
+        ? response.texts.map((text) => new UnparsedRecord(text))
+        : (body["data"] as unknown[]);
       const links = body["links"] as RawRecord | undefined;
       const meta = body["meta"] as RawRecord | undefined;
       const nextLink = typeof links?.["next"] === "string" && records.length > 0 ? (links["next"] as string) : null;
