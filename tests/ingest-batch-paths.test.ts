@@ -139,6 +139,32 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
     expect(n).toBe(6);
     expect(await orphanProperties(store.dataSource)).toBe(0);
   });
+
+  it("a new material a concurrent transaction inserts first is shared, not duplicated and not an error", async () => {
+    const bromide = (id: string) => entry(id, "KBr", 3, { structure: undefined });
+    const first = store.dataSource.createQueryRunner();
+    await first.connect();
+    await first.startTransaction();
+    try {
+      await writeEntries(first.manager, [bromide("k1")], { replaceProperties: true });
+      // The second writer's insert of KBr waits on the first's uncommitted row and then skips it; the row
+      // is not in that statement's snapshot, so a second statement has to find it.
+      const second = store.dataSource.transaction((m) => writeEntries(m, [bromide("k2")], { replaceProperties: true }));
+      if (STORE_KIND === "postgresql") await waitForLockWait(store);
+      await first.commitTransaction();
+      expect(await second).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+    } finally {
+      if (first.isTransactionActive) await first.rollbackTransaction();
+      await first.release();
+    }
+    const rows: Array<{ source_id: string; material_id: number }> = await store.dataSource.query(
+      `SELECT e.source_id, e.material_id FROM entries e JOIN materials m ON m.id = e.material_id
+       WHERE m.formula = 'BrK' ORDER BY e.source_id`,
+    );
+    expect(rows.map((r) => r.source_id)).toEqual(["k1", "k2"]);
+    expect(rows[0]!.material_id).toBe(rows[1]!.material_id);
+    expect(await orphanProperties(store.dataSource)).toBe(0);
+  });
 });
 
 /** Until some session of this database waits on a lock (the second writer on the first's row). */

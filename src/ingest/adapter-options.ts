@@ -1,5 +1,6 @@
 import path from "node:path";
 import { HttpClient, type HttpClientOptions } from "./http-client";
+import { yieldToEventLoop } from "../services/entry-batch";
 import { UnparsedRecord } from "../services/ingest-raw-text";
 import { dumpRecordBatches, openDumpFile } from "./dump-reader";
 import type { Cursor, SourcePage } from "./source-adapter";
@@ -62,6 +63,9 @@ export async function* dumpPages(
   let consumed = skip;
   try {
     for await (const batch of dumpRecordBatches(stream)) {
+      // Chunks already received are read without a turn of the event loop in between, and a
+      // page's worth takes milliseconds: the ingest writer's replies would wait for all of it.
+      await yieldToEventLoop();
       for (const record of batch) {
         if (record.index < skip) continue;
         // Parsed as it is normalised; the writer stores this text as the raw payload as it is.

@@ -112,9 +112,6 @@ export async function runIngest(
   let committed = cutNow();
   const write = async (pending: PreparedEntries, checkpoint: Cursor | null | undefined, cut: CutCounts) => {
     await dataSource.transaction(async (manager) => {
-      // A batch lost to a server crash after commit is written again on resume (from the
-      // checkpoint stored with it), so the commit need not wait for the WAL flush.
-      await manager.query(`SET LOCAL synchronous_commit = off`);
       if (pending.entries.length > 0) {
         // Entries this run inserts are known to be seen by it (they are newer than the run, see
         // markWithdrawn): only the ones the store held already are listed, so a first ingest lists none.
@@ -123,6 +120,7 @@ export async function runIngest(
           runId,
           replaceProperties: true,
           expectNew: lastBatchAllNew,
+          relaxedCommit: true,
           ...(trackSeen ? { onExisting: (sourceIds: readonly string[]) => (existing = sourceIds) } : {}),
         });
         lastBatchAllNew = summary.inserted === pending.entries.length;

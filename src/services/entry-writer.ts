@@ -25,6 +25,12 @@ export interface WriteOptions {
    * holds; should it hold one, the copy is rolled back and the batch takes the usual path.
    */
   readonly expectNew?: boolean;
+  /**
+   * The caller's transaction may commit without waiting for its WAL flush (SET LOCAL
+   * synchronous_commit = off, sent with the batch's first statement): an ingest run writes
+   * a batch lost to a server crash again on resume, from the checkpoint committed with it.
+   */
+  readonly relaxedCommit?: boolean;
 }
 
 /**
@@ -104,7 +110,12 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
   // With the triggers off an entry moved to another material does not cascade to its properties:
   // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
   const skipKeyChecks = traits.superuser && !traits.ownTriggers && options.replaceProperties === true;
-  if (skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = replica`);
+  const settings = [
+    ...(skipKeyChecks ? [`SET LOCAL session_replication_role = replica`] : []),
+    ...(options.relaxedCommit ? [`SET LOCAL synchronous_commit = off`] : []),
+  ];
+  // One round trip for both (a statement without parameters may hold several).
+  if (settings.length > 0) await manager.query(settings.join("; "));
   return { skipKeyChecks, copy: !traits.embedded };
 }
 
@@ -219,20 +230,32 @@ async function upsertMaterials(
     a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0,
   );
   const formulas = distinct.map((m) => m.formula);
-  await manager.query(
-    `INSERT INTO materials (formula, elements, nelements, chemsys, formula_anonymous)
-     SELECT t.formula, string_to_array(t.chemsys, '-'), t.nelements, t.chemsys, t.anonymous
-     FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[]) AS t(formula, chemsys, nelements, anonymous)
-     ON CONFLICT (formula) DO NOTHING`,
+  // New rows come back from the insert; the ones the store held, locked as a key check would
+  // lock them (the batch's entries refer to them), from the same statement.
+  const rows: Array<{ id: number; formula: string }> = await manager.query(
+    `WITH added AS (
+       INSERT INTO materials (formula, elements, nelements, chemsys, formula_anonymous)
+       SELECT t.formula, string_to_array(t.chemsys, '-'), t.nelements, t.chemsys, t.anonymous
+       FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[]) AS t(formula, chemsys, nelements, anonymous)
+       ON CONFLICT (formula) DO NOTHING
+       RETURNING id, formula)
+     SELECT id, formula FROM added
+     UNION ALL
+     SELECT id, formula FROM (SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE) held`,
     [formulas, distinct.map((m) => m.chemsys), distinct.map((m) => m.nelements), distinct.map((m) => m.anonymous)],
   );
-  // A second statement sees rows a concurrent writer committed while the insert above skipped them.
-  // The lock is the one a key check takes: the batch's entries refer to these rows.
-  const rows: Array<{ id: number; formula: string }> = await manager.query(
-    `SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE`,
-    [formulas],
-  );
-  return new Map(rows.map((r) => [r.formula, r.id]));
+  const ids = new Map(rows.map((r) => [r.formula, r.id]));
+  // A row a concurrent writer committed after this statement's snapshot was skipped by the insert
+  // and is not in its snapshot either: a second statement sees it.
+  const missing = formulas.filter((f) => !ids.has(f));
+  if (missing.length > 0) {
+    const late: Array<{ id: number; formula: string }> = await manager.query(
+      `SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE`,
+      [missing],
+    );
+    for (const r of late) ids.set(r.formula, r.id);
+  }
+  return ids;
 }
 
 interface UpsertedEntries {
