@@ -239,7 +239,6 @@ export class HttpClient {
   }
 }
 
-/** A whole response body as text, decompressed as its Content-Encoding says; a body cut short is worth another try. */
 /** A 200 whose body does not parse was cut off on the way: worth another try. */
 function parsedOrRetry<T>(parse: () => T): { value: T } | { retry: string } {
   try {
@@ -254,7 +253,8 @@ const inflatedRaw = promisify(inflateRaw);
 const brotliDecompressed = promisify(brotliDecompress);
 
 /**
- * The body as text, decompressed in one call on libuv's thread pool: a page of a few MB
+ * A whole response body as text, decompressed as its Content-Encoding says (a body cut
+ * short is worth another try), in one call on libuv's thread pool: a page of a few MB
  * takes milliseconds to inflate, which would otherwise hold up the database replies the
  * ingest run's writer waits for on this thread.
  */
