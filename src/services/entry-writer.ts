@@ -63,8 +63,13 @@ export async function writeEntries(
   const summary = await writeBatch(manager, prepared, options, mode);
   // Sent by now (after a failure they may still be in the socket's queue, and are left to the collector).
   prepared.encoded?.release();
-  // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
-  if (mode.skipKeyChecks) await manager.query(`SET LOCAL session_replication_role = origin`);
+  const closing = [
+    // Held past the copy of the properties: released here, in the round trip the batch ends with anyway.
+    ...(mode.savepointHeld ? [`RELEASE SAVEPOINT entries_copy`] : []),
+    // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
+    ...(mode.skipKeyChecks ? [`SET LOCAL session_replication_role = origin`] : []),
+  ];
+  if (closing.length > 0) await manager.query(closing.join("; "));
   return summary;
 }
 
@@ -88,6 +93,8 @@ function isRecordList(records: readonly CanonicalEntry[] | PreparedEntries): rec
 interface BatchMode {
   readonly skipKeyChecks: boolean;
   readonly copy: boolean;
+  /** The savepoint of the entries' copy is still to be released. */
+  savepointHeld: boolean;
 }
 
 interface StoreTraits {
@@ -105,7 +112,7 @@ export async function storeTakesCopy(dataSource: DataSource): Promise<boolean> {
 
 async function batchModeOf(manager: EntityManager, options: WriteOptions): Promise<BatchMode> {
   // Both need the batch's statements on one connection inside one transaction.
-  if (!manager.queryRunner?.isTransactionActive) return { skipKeyChecks: false, copy: false };
+  if (!manager.queryRunner?.isTransactionActive) return { skipKeyChecks: false, copy: false, savepointHeld: false };
   const traits = await traitsOf(manager);
   // With the triggers off an entry moved to another material does not cascade to its properties:
   // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
@@ -116,7 +123,7 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
   ];
   // One round trip for both (a statement without parameters may hold several).
   if (settings.length > 0) await manager.query(settings.join("; "));
-  return { skipKeyChecks, copy: !traits.embedded };
+  return { skipKeyChecks, copy: !traits.embedded, savepointHeld: false };
 }
 
 async function traitsOf(manager: EntityManager): Promise<StoreTraits> {
@@ -166,7 +173,7 @@ async function writeBatch(
   const encoded = mode.copy ? prepared.encoded : undefined;
   encoded?.placeAll(materialIdOf, placed);
   const { entryIds, insertedIds, updatedIds } = encoded
-    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, options.expectNew === true)
+    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, options.expectNew === true, mode)
     : await upsertEntries(manager, batch, materialIdOf, placed);
 
   if (options.onExisting) {
@@ -280,6 +287,7 @@ async function copyNewEntries(
   materialIdOf: readonly number[],
   placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
   guessAllNew: boolean,
+  mode: BatchMode,
 ): Promise<UpsertedEntries> {
   const fresh = guessAllNew ? batch.map((_, i) => i) : await notStored(manager, batch);
   if (fresh.length === 0) return upsertEntries(manager, batch, materialIdOf, placed);
@@ -298,11 +306,11 @@ async function copyNewEntries(
     await encoded.copyEntries(manager, fresh);
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-    await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
-    if (guessAllNew) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, false);
+    await manager.query(`ROLLBACK TO SAVEPOINT entries_copy; RELEASE SAVEPOINT entries_copy`);
+    if (guessAllNew) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, false, mode);
     return upsertEntries(manager, batch, materialIdOf, placed);
   }
-  await manager.query(`RELEASE SAVEPOINT entries_copy`);
+  mode.savepointHeld = true;
 
   const entryIds: number[] = new Array<number>(batch.length);
   const insertedIds = new Set<number>();
