@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PropertyKey } from "../src/domain/property-key";
 import { Source } from "../src/domain/source";
-import type { CanonicalEntry } from "../src/services/canonical-entry";
+import type { CanonicalEntry, WriteSummary } from "../src/services/canonical-entry";
 import { writeEntries } from "../src/services/entry-writer";
 import { orphanProperties, storeEmptiedForEachTest } from "./ingest/support/ingest-fixtures";
 import { STORE_KIND, type TestStore } from "./support/test-store";
@@ -113,24 +113,14 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
   it("an id a concurrent transaction inserts first is upserted, not duplicated and not an error", async () => {
     // The material and its polymorph exist already, so that the two writers meet only at the entry.
     await store.dataSource.transaction((m) => writeEntries(m, [entry("seed", "NaCl", 1)], { replaceProperties: true }));
-    const first = store.dataSource.createQueryRunner();
-    await first.connect();
-    await first.startTransaction();
-    try {
-      await writeEntries(first.manager, [entry("x", "NaCl", 1)], { replaceProperties: true });
-      // The second writer cannot see the uncommitted "x": on PostgreSQL its copy of "x" waits
-      // on the unique key until the first commits, then fails and the batch takes the upsert.
-      // (The embedded store runs one transaction at a time: the second simply waits.)
-      const second = store.dataSource.transaction((m) =>
-        writeEntries(m, [entry("x", "NaCl", 1), entry("y", "NaCl", 2)], { replaceProperties: true }),
-      );
-      if (STORE_KIND === "postgresql") await waitForLockWait(store);
-      await first.commitTransaction();
-      expect(await second).toEqual({ inserted: 1, updated: 0, unchanged: 1 });
-    } finally {
-      if (first.isTransactionActive) await first.rollbackTransaction();
-      await first.release();
-    }
+    // The second writer cannot see the uncommitted "x": on PostgreSQL its copy of "x" waits
+    // on the unique key until the first commits, then fails and the batch takes the upsert.
+    const second = await writeBehindOpenWriter(
+      store,
+      [entry("x", "NaCl", 1)],
+      [entry("x", "NaCl", 1), entry("y", "NaCl", 2)],
+    );
+    expect(second).toEqual({ inserted: 1, updated: 0, unchanged: 1 });
     const ids: Array<{ source_id: string }> = await store.dataSource.query(
       `SELECT source_id FROM entries ORDER BY source_id`,
     );
@@ -142,21 +132,10 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
 
   it("a new material a concurrent transaction inserts first is shared, not duplicated and not an error", async () => {
     const bromide = (id: string) => entry(id, "KBr", 3, { structure: undefined });
-    const first = store.dataSource.createQueryRunner();
-    await first.connect();
-    await first.startTransaction();
-    try {
-      await writeEntries(first.manager, [bromide("k1")], { replaceProperties: true });
-      // The second writer's insert of KBr waits on the first's uncommitted row and then skips it; the row
-      // is not in that statement's snapshot, so a second statement has to find it.
-      const second = store.dataSource.transaction((m) => writeEntries(m, [bromide("k2")], { replaceProperties: true }));
-      if (STORE_KIND === "postgresql") await waitForLockWait(store);
-      await first.commitTransaction();
-      expect(await second).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
-    } finally {
-      if (first.isTransactionActive) await first.rollbackTransaction();
-      await first.release();
-    }
+    // The second writer's insert of KBr waits on the first's uncommitted row and then skips it; the row
+    // is not in that statement's snapshot, so a second statement has to find it.
+    const second = await writeBehindOpenWriter(store, [bromide("k1")], [bromide("k2")]);
+    expect(second).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
     const rows: Array<{ source_id: string; material_id: number }> = await store.dataSource.query(
       `SELECT e.source_id, e.material_id FROM entries e JOIN materials m ON m.id = e.material_id
        WHERE m.formula = 'BrK' ORDER BY e.source_id`,
@@ -166,6 +145,31 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
     expect(await orphanProperties(store.dataSource)).toBe(0);
   });
 });
+
+/**
+ * Writes `first` in a transaction left open, starts writing `second` in another, and
+ * commits the first once the second waits on it (on PostgreSQL; the embedded store runs
+ * one transaction at a time, so there the second simply waits). The second's summary.
+ */
+async function writeBehindOpenWriter(
+  store: TestStore,
+  first: CanonicalEntry[],
+  second: CanonicalEntry[],
+): Promise<WriteSummary> {
+  const runner = store.dataSource.createQueryRunner();
+  await runner.connect();
+  await runner.startTransaction();
+  try {
+    await writeEntries(runner.manager, first, { replaceProperties: true });
+    const behind = store.dataSource.transaction((m) => writeEntries(m, second, { replaceProperties: true }));
+    if (STORE_KIND === "postgresql") await waitForLockWait(store);
+    await runner.commitTransaction();
+    return await behind;
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction();
+    await runner.release();
+  }
+}
 
 /** Until some session of this database waits on a lock (the second writer on the first's row). */
 async function waitForLockWait(store: TestStore): Promise<void> {

@@ -201,7 +201,7 @@ export async function runIngest(
           // The entry keeps the record's text, not its parsed tree, which can then die young.
           if (item instanceof UnparsedRecord && entry.raw === raw) entry.raw = rawTextOnly(item.text);
           // Set on the adapter's fresh object rather than spread into a copy (one per record).
-          if (release && !entry.release) (entry as { release?: string }).release = release;
+          if (release && !entry.release) entry.release = release;
           batch.push(entry);
         } catch (error) {
           counts.skipped += 1;

@@ -189,12 +189,13 @@ export function formulaOfSpecies(species: readonly string[]): string {
   return reducedFormula([...counts].map(([el, n]) => `${el}${n}`).join(""));
 }
 
+/** The default `extra` of PropertyList.add: one frozen object, not a fresh one per call. */
+const NO_EXTRA: { method?: string; temperatureK?: number } = Object.freeze({});
+
 /**
  * Collects properties: each value converted from the unit the source reports to the
  * key's canonical unit, the source's value and unit kept beside it.
  */
-const NO_EXTRA: { method?: string; temperatureK?: number } = Object.freeze({});
-
 export class PropertyList {
   readonly items: CanonicalProperty[] = [];
 

@@ -42,7 +42,8 @@ export interface CanonicalEntry {
   /** The source's record; the ingest pipeline may swap it for its text alone (rawTextOnly). */
   raw?: unknown;
   readonly sourceUrl?: string;
-  readonly release?: string;
+  /** The source's release; the ingest pipeline sets the run's where the adapter gave none. */
+  release?: string;
   readonly fetchedAt?: Date;
   readonly properties: readonly CanonicalProperty[];
 }

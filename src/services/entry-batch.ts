@@ -191,7 +191,7 @@ function mergedRanges(ranges: ReadonlyArray<readonly [number, number]>): Array<[
   return merged;
 }
 
-export function encodePropertyRow(rows: BinaryCopyRows, source: string, p: CanonicalProperty): void {
+function encodePropertyRow(rows: BinaryCopyRows, source: string, p: CanonicalProperty): void {
   rows.row();
   rows.int4Slot(); // entry_id, filled in by EncodedBatch.numberProperties
   rows.int4Slot(); // material_id, filled in by EncodedBatch.place
