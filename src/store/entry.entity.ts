@@ -9,10 +9,11 @@ export class EntryEntity {
   @PrimaryGeneratedColumn({ type: "integer" })
   id!: number;
 
-  @Column({ type: "text" })
+  // Identifiers compare by bytes (see migration 1764900000000).
+  @Column({ type: "text", collation: "C" })
   source!: Source;
 
-  @Column({ name: "source_id", type: "text" })
+  @Column({ name: "source_id", type: "text", collation: "C" })
   sourceId!: string;
 
   @Column({ name: "material_id", type: "integer" })

@@ -15,10 +15,11 @@ export class PropertyEntity {
   @Column({ name: "material_id", type: "integer" })
   materialId!: number;
 
-  @Column({ type: "text" })
+  // Identifiers compare by bytes (see migration 1764900000000).
+  @Column({ type: "text", collation: "C" })
   source!: Source;
 
-  @PrimaryColumn({ type: "text" })
+  @PrimaryColumn({ type: "text", collation: "C" })
   key!: PropertyKey;
 
   @Column({ type: "double precision", nullable: true })
@@ -36,7 +37,7 @@ export class PropertyEntity {
   @Column({ name: "source_unit", type: "text", nullable: true })
   sourceUnit!: string | null;
 
-  @PrimaryColumn({ type: "text", default: "" })
+  @PrimaryColumn({ type: "text", default: "", collation: "C" })
   method!: string;
 
   @Column({ name: "temperature_k", type: "double precision", nullable: true })
