@@ -44,8 +44,16 @@ export function dumpName(target: string): string {
 }
 
 /**
- * Pages of a dump. The cursor is the number of records already consumed: a resume
- * re-reads the dump and skips that many records without parsing them.
+ * The first page of a listing is this short where the adapter can choose (a dump, an
+ * API that pages by offset): the pipeline writes a run's first page alone, so that the
+ * database starts on it while the rest is read, instead of waiting for a whole batch.
+ */
+export const FIRST_PAGE_SIZE = 250;
+
+/**
+ * Pages of a dump (the first FIRST_PAGE_SIZE records at most). The cursor is the number
+ * of records already consumed: a resume re-reads the dump and skips that many records
+ * without parsing them.
  */
 export async function* dumpPages(
   file: string,
@@ -61,6 +69,7 @@ export async function* dumpPages(
     : openDumpFile(file);
   let records: unknown[] = [];
   let consumed = skip;
+  let size = Math.min(pageSize, FIRST_PAGE_SIZE);
   try {
     for await (const batch of dumpRecordBatches(stream)) {
       // Chunks already received are read without a turn of the event loop in between, and a
@@ -71,9 +80,10 @@ export async function* dumpPages(
         // Parsed as it is normalised; the writer stores this text as the raw payload as it is.
         records.push(new UnparsedRecord(record.text));
         consumed = record.index + 1;
-        if (records.length >= pageSize) {
+        if (records.length >= size) {
           const page: SourcePage = { records, next: { offset: consumed }, ...(release ? { release } : {}) };
           records = [];
+          size = pageSize;
           yield page;
         }
       }

@@ -163,6 +163,8 @@ export async function runIngest(
   const fromCursor = (resumed?.checkpoint ?? null) as Cursor | null;
   const iterator = adapter.pages(fromCursor, options.signal)[Symbol.asyncIterator]();
   let completed = false;
+  // The run's first page is written alone: the database starts on it while the rest is read.
+  let firstPage = true;
   try {
     let pending = iterator.next();
     pending.catch(() => undefined); // awaited below; this only keeps a failed prefetch from counting as unhandled
@@ -217,7 +219,8 @@ export async function runIngest(
         completed = !limited;
         break;
       }
-      if (batch.length >= batchSize) await flush(page.next);
+      if (batch.length >= batchSize || firstPage) await flush(page.next);
+      firstPage = false;
     }
     if (completed && trackSeen) withdrawn = await markWithdrawn(dataSource, adapter, runId, lastPage);
     await recorder.finish("succeeded", counts, skipped, undefined, withdrawn);

@@ -140,6 +140,58 @@ describe.skipIf(!hasSharedData)("ingest pipeline" + SKIP_REASON, () => {
     expect(runs).toEqual([{ status: "succeeded" }]);
   });
 
+  it("a run's first page is short and written alone (writing starts early); a resume from its checkpoint reads on", async () => {
+    const recorded = devset();
+    server.data.oqmd = { count: 600, at: (i) => ({ ...recorded[i % recorded.length], entry_id: 90_000_000 + i }) };
+    const oqmdPages = () => createAdapter("oqmd", { baseUrl: server.url, pageSize: 300, http: FAST });
+    const progress: number[] = [];
+    const before = server.requests.length;
+    const summary = await runIngest(store.dataSource, oqmdPages(), {
+      batchSize: 1000,
+      onProgress: (p) => progress.push(p.fetched),
+    });
+    expect(summary).toMatchObject({ fetched: 600, inserted: 600, status: "succeeded" });
+    const asked = server.requests.slice(before).map((p) => {
+      const query = new URLSearchParams(p.slice(p.indexOf("?") + 1));
+      return `${query.get("offset")}+${query.get("limit")}`;
+    });
+    // 250 first, then pages of the size asked for, by offset.
+    expect(asked).toEqual(["0+250", "250+300", "550+300"]);
+    // The first page is a batch of its own, though the batch size is 1000.
+    expect(progress).toEqual([250, 600]);
+    const uninterrupted = await snapshot(store.dataSource);
+
+    await resetStore(store.dataSource);
+    server.inject((p) => p.includes("offset=250&"), { kind: "500" }, Infinity);
+    await expect(runIngest(store.dataSource, oqmdPages(), { batchSize: 1000 })).rejects.toThrow(FetchError);
+    const [failed] = await store.dataSource.query(`SELECT fetched, checkpoint FROM ingest_runs`);
+    expect(failed.fetched).toBe(250);
+    expect(failed.checkpoint).toMatch(/limit=300&offset=250&/);
+    server.clearFaults();
+    const resumed = await runIngest(store.dataSource, oqmdPages(), { batchSize: 1000, resume: true });
+    expect(resumed).toMatchObject({ fetched: 600, resumed: true, status: "succeeded" });
+    expect(await snapshot(store.dataSource)).toEqual(uninterrupted);
+
+    // A dump's first page is as short.
+    await resetStore(store.dataSource);
+    const jarvis = fixture("jarvis", "dft_3d_rebuilt_from_leaderboard_benchmarks.json") as Array<
+      Record<string, unknown>
+    >;
+    const dir = mkdtempSync(path.join(tmpdir(), "matgraph-jarvis-"));
+    const file = path.join(dir, "dft_3d.json");
+    writeFileSync(
+      file,
+      JSON.stringify(Array.from({ length: 600 }, (_, i) => ({ ...jarvis[i % jarvis.length], jid: `JVASP-T${i}` }))),
+    );
+    const dumpProgress: number[] = [];
+    const dump = await runIngest(store.dataSource, createAdapter("jarvis", { file, pageSize: 300 }), {
+      batchSize: 1000,
+      onProgress: (p) => dumpProgress.push(p.fetched),
+    });
+    expect(dump).toMatchObject({ fetched: 600, inserted: 600, status: "succeeded" });
+    expect(dumpProgress).toEqual([250, 600]);
+  });
+
   it('bad records (wrong type, unknown element, missing id, "na") are skipped and reported by id; the rest land', async () => {
     const records = devset().slice(0, 30);
     records[3] = { ...records[3], delta_e: "n/a?" };
@@ -181,7 +233,9 @@ describe.skipIf(!hasSharedData)("ingest pipeline" + SKIP_REASON, () => {
     writeFileSync(file, `[${[...texts.slice(0, 3), bad, ...texts.slice(3)].join(",\n")}]`);
     const summary = await runIngest(store.dataSource, createAdapter("jarvis", { file, pageSize: 4 }), { batchSize: 5 });
     expect(summary).toMatchObject({ fetched: 7, inserted: 6, skipped: 1, status: "succeeded" });
-    expect(summary.skippedRecords).toEqual([{ id: "record 4", reason: expect.stringMatching(/record is not valid JSON/) }]);
+    expect(summary.skippedRecords).toEqual([
+      { id: "record 4", reason: expect.stringMatching(/record is not valid JSON/) },
+    ]);
     const stored: Array<{ source_id: string; raw: string }> = await store.dataSource.query(
       `SELECT source_id, raw::text AS raw FROM entries ORDER BY id`,
     );

@@ -1,7 +1,7 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
 import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, httpClientFor } from "../adapter-options";
+import { type AdapterOptions, dumpName, dumpPages, FIRST_PAGE_SIZE, httpClientFor } from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -75,16 +75,18 @@ export class OqmdAdapter implements SourceAdapter {
       yield* dumpPages(this.options.file, this.client, from, this.pageSize, undefined, signal);
       return;
     }
-    let url: string | null =
-      typeof from === "string"
-        ? from
-        : `${PATH}?${new URLSearchParams({
-            fields: FIELDS,
-            ...(this.options.filter ? { filter: this.options.filter } : {}),
-            limit: String(this.pageSize),
-            offset: "0",
-            format: "json",
-          }).toString()}`;
+    const pageUrl = (offset: number, limit: number) =>
+      `${PATH}?${new URLSearchParams({
+        fields: FIELDS,
+        ...(this.options.filter ? { filter: this.options.filter } : {}),
+        limit: String(limit),
+        offset: String(offset),
+        format: "json",
+      }).toString()}`;
+    // A fresh listing starts with a short page (FIRST_PAGE_SIZE); the next one is asked for at full size.
+    const firstLimit = Math.min(this.pageSize, FIRST_PAGE_SIZE);
+    let url: string | null = typeof from === "string" ? from : pageUrl(0, firstLimit);
+    let shortFirst = typeof from !== "string" && firstLimit < this.pageSize;
     while (url) {
       // Records stay in the page's own text until they are normalised, and are stored as that text.
       const response = await this.client.getJsonRecordTexts(url, "data", undefined, signal);
@@ -95,7 +97,10 @@ export class OqmdAdapter implements SourceAdapter {
         : (body["data"] as unknown[]);
       const links = body["links"] as RawRecord | undefined;
       const meta = body["meta"] as RawRecord | undefined;
-      const nextLink = typeof links?.["next"] === "string" && records.length > 0 ? (links["next"] as string) : null;
+      let nextLink = typeof links?.["next"] === "string" && records.length > 0 ? (links["next"] as string) : null;
+      // OQMD's next link keeps the first page's limit: the second page is asked for by offset instead.
+      if (shortFirst && nextLink !== null) nextLink = pageUrl(records.length, this.pageSize);
+      shortFirst = false;
       const baseMeta = (links?.["base_url"] as RawRecord | undefined)?.["meta"] as RawRecord | undefined;
       const version = baseMeta?.["_oqmd_version"] ?? meta?.["api_version"];
       const total = meta?.["data_available"];
