@@ -144,6 +144,52 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
     expect(rows[0]!.material_id).toBe(rows[1]!.material_id);
     expect(await orphanProperties(store.dataSource)).toBe(0);
   });
+
+  it.skipIf(STORE_KIND !== "postgresql")(
+    "while a batch's transaction is open, the material, polymorph and run it refers to cannot be deleted (PostgreSQL only: the embedded store runs one transaction at a time)",
+    async () => {
+      await store.dataSource.transaction((m) =>
+        writeEntries(m, [entry("seed", "NaCl", 1)], { replaceProperties: true }),
+      );
+      const [{ material_id: materialId, polymorph_id: polymorphId }] = await store.dataSource.query(
+        `SELECT material_id, polymorph_id FROM entries WHERE source_id = 'seed'`,
+      );
+      const [{ id: runId }] = await store.dataSource.query(
+        `INSERT INTO ingest_runs (source, kind, target, options) VALUES ('USER', 'api', 'locks', '{}') RETURNING id`,
+      );
+      const writer = store.dataSource.createQueryRunner();
+      const other = store.dataSource.createQueryRunner();
+      await writer.connect();
+      await other.connect();
+      try {
+        await writer.startTransaction();
+        // The triggers that would lock these rows are off for the batch (a superuser connection).
+        await writeEntries(writer.manager, [entry("x", "NaCl", 2)], {
+          runId,
+          replaceProperties: true,
+          expectNew: true,
+        });
+        await other.query(`SET lock_timeout = '300ms'`);
+        const deleting = (sql: string) =>
+          other.query(sql).then(
+            () => "deleted",
+            (error: { code?: string }) => error.code,
+          );
+        // 55P03: waited for the writer's lock and gave up (unlocked, the first two would fail on
+        // the committed seed entry's foreign key instead, 23503, and the run would be deleted).
+        expect(await deleting(`DELETE FROM materials WHERE id = ${materialId}`)).toBe("55P03");
+        expect(await deleting(`DELETE FROM polymorphs WHERE id = ${polymorphId}`)).toBe("55P03");
+        expect(await deleting(`DELETE FROM ingest_runs WHERE id = ${runId}`)).toBe("55P03");
+        await writer.commitTransaction();
+      } finally {
+        if (writer.isTransactionActive) await writer.rollbackTransaction();
+        await writer.release();
+        await other.release();
+      }
+      const [{ n }] = await store.dataSource.query(`SELECT count(*)::int AS n FROM entries`);
+      expect(n).toBe(2);
+    },
+  );
 });
 
 /**

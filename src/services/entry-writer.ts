@@ -82,7 +82,8 @@ function isRecordList(records: readonly CanonicalEntry[] | PreparedEntries): rec
  * the referenced row: for an ingest batch (about five property rows per entry) those
  * checks were half of the server's time. The batch already guarantees what they check —
  * every referenced id is one this transaction just wrote, or read and locked
- * (FOR KEY SHARE, set-wise, exactly the lock the trigger would take) — so the batch's own
+ * (FOR KEY SHARE, set-wise, exactly the lock the trigger would take: materials as they
+ * are upserted, polymorphs as they are found, the run with these settings) — so the batch's own
  * statements run with the triggers off (`session_replication_role = replica`, which
  * disables triggers for the transaction only, SET LOCAL). The constraints stay in the
  * schema for every other writer. Only a superuser may set it; otherwise the checks run.
@@ -117,11 +118,15 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
   // With the triggers off an entry moved to another material does not cascade to its properties:
   // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
   const skipKeyChecks = traits.superuser && !traits.ownTriggers && options.replaceProperties === true;
+  const runId = options.runId;
+  if (runId !== undefined && !Number.isSafeInteger(runId)) throw new Error(`run id ${runId} is not an integer`);
   const settings = [
     ...(skipKeyChecks ? [`SET LOCAL session_replication_role = replica`] : []),
     ...(options.relaxedCommit ? [`SET LOCAL synchronous_commit = off`] : []),
+    // The run the batch's history rows refer to, locked as their key checks would lock it.
+    ...(skipKeyChecks && runId !== undefined ? [`SELECT 1 FROM ingest_runs WHERE id = ${runId} FOR KEY SHARE`] : []),
   ];
-  // One round trip for both (a statement without parameters may hold several).
+  // One round trip for all (a statement without parameters may hold several).
   if (settings.length > 0) await manager.query(settings.join("; "));
   return { skipKeyChecks, copy: !traits.embedded, savepointHeld: false };
 }
@@ -155,7 +160,13 @@ async function writeBatch(
   mode: BatchMode,
 ): Promise<WriteSummary> {
   const batch = prepared.entries;
-  const materialId = await upsertMaterials(manager, prepared.materials);
+  // A batch guessed to be all new is copied with entry ids drawn up front: drawn with the materials.
+  const guessAllNew = mode.copy && options.expectNew === true;
+  const { ids: materialId, entryIds: drawn } = await upsertMaterials(
+    manager,
+    prepared.materials,
+    guessAllNew ? prepared.entries.length : 0,
+  );
   const materialIdOf = prepared.materials.map((m) => materialId.get(m.formula) as number);
 
   const placed = await assignPolymorphs(
@@ -168,12 +179,11 @@ async function writeBatch(
     })),
     prepared.fingerprints,
   );
-  if (mode.skipKeyChecks) await lockReferencedRows(manager, placed, options.runId);
 
   const encoded = mode.copy ? prepared.encoded : undefined;
   encoded?.placeAll(materialIdOf, placed);
   const { entryIds, insertedIds, updatedIds } = encoded
-    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, options.expectNew === true, mode)
+    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, drawn, mode)
     : await upsertEntries(manager, batch, materialIdOf, placed);
 
   if (options.onExisting) {
@@ -214,44 +224,49 @@ async function writeBatch(
   return { inserted, updated, unchanged: prepared.recordCount - inserted - updated };
 }
 
-/** The polymorphs and the run the batch refers to, locked as their key checks would lock them. */
-async function lockReferencedRows(
-  manager: EntityManager,
-  placed: ReadonlyArray<{ polymorphId: number } | undefined>,
-  runId: number | undefined,
-): Promise<void> {
-  const polymorphIds = [...new Set(placed.flatMap((p) => (p ? [p.polymorphId] : [])))];
-  await manager.query(
-    `SELECT (SELECT count(*) FROM (SELECT 1 FROM polymorphs WHERE id = ANY($1::int[]) FOR KEY SHARE) p) AS polymorphs,
-            (SELECT count(*) FROM (SELECT 1 FROM ingest_runs WHERE id = $2::int FOR KEY SHARE) r) AS runs`,
-    [numberArray(polymorphIds), runId ?? null],
-  );
-}
-
-/** Inserts the batch's new materials (in formula order, so concurrent writers lock alike) and returns every id. */
+/**
+ * Inserts the batch's new materials (in formula order, so concurrent writers lock alike)
+ * and returns every id; with `drawEntryIds` > 0 the same statement also draws that many
+ * entry ids (one round trip fewer for a batch that is copied in).
+ */
 async function upsertMaterials(
   manager: EntityManager,
   materials: readonly MaterialIdentity[],
-): Promise<Map<string, number>> {
+  drawEntryIds: number,
+): Promise<{ ids: Map<string, number>; entryIds?: number[] }> {
   const distinct = [...new Map(materials.map((m) => [m.formula, m])).values()].sort((a, b) =>
     a.formula < b.formula ? -1 : a.formula > b.formula ? 1 : 0,
   );
   const formulas = distinct.map((m) => m.formula);
   // New rows come back from the insert; the ones the store held, locked as a key check would
   // lock them (the batch's entries refer to them), from the same statement.
-  const rows: Array<{ id: number; formula: string }> = await manager.query(
+  // The drawn ids come as one more row, as text (a row per id cost more to receive than to draw).
+  const rows: Array<{ id: number | null; formula: string | null; entry_ids: string | null }> = await manager.query(
     `WITH added AS (
        INSERT INTO materials (formula, elements, nelements, chemsys, formula_anonymous)
        SELECT t.formula, string_to_array(t.chemsys, '-'), t.nelements, t.chemsys, t.anonymous
        FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[]) AS t(formula, chemsys, nelements, anonymous)
        ON CONFLICT (formula) DO NOTHING
        RETURNING id, formula)
-     SELECT id, formula FROM added
+     SELECT id, formula, NULL::text AS entry_ids FROM added
      UNION ALL
-     SELECT id, formula FROM (SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE) held`,
-    [formulas, distinct.map((m) => m.chemsys), distinct.map((m) => m.nelements), distinct.map((m) => m.anonymous)],
+     SELECT id, formula, NULL FROM (SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE) held
+     UNION ALL
+     SELECT NULL, NULL, ${DRAW_ENTRY_IDS.replace("$n", "$5")} WHERE $5::int > 0`,
+    [
+      formulas,
+      distinct.map((m) => m.chemsys),
+      distinct.map((m) => m.nelements),
+      distinct.map((m) => m.anonymous),
+      drawEntryIds,
+    ],
   );
-  const ids = new Map(rows.map((r) => [r.formula, r.id]));
+  const ids = new Map<string, number>();
+  let entryIds: number[] | undefined;
+  for (const r of rows) {
+    if (r.formula !== null && r.id !== null) ids.set(r.formula, r.id);
+    else entryIds = parseDrawnIds(r.entry_ids, drawEntryIds);
+  }
   // A row a concurrent writer committed after this statement's snapshot was skipped by the insert
   // and is not in its snapshot either: a second statement sees it.
   const missing = formulas.filter((f) => !ids.has(f));
@@ -261,6 +276,26 @@ async function upsertMaterials(
       [missing],
     );
     for (const r of late) ids.set(r.formula, r.id);
+  }
+  return { ids, ...(entryIds ? { entryIds } : {}) };
+}
+
+/** A subquery drawing `$n` ids from the entries' sequence, as one comma-separated text. */
+const DRAW_ENTRY_IDS = `(SELECT string_agg(nextval(s.seq)::text, ',')
+   FROM (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq OFFSET 0) s, generate_series(1, $n::int))`;
+
+async function drawEntryIds(manager: EntityManager, count: number): Promise<number[]> {
+  const [row]: Array<{ ids: string | null }> = await manager.query(
+    `SELECT ${DRAW_ENTRY_IDS.replace("$n", "$1")} AS ids`,
+    [count],
+  );
+  return parseDrawnIds(row?.ids ?? null, count);
+}
+
+function parseDrawnIds(text: string | null, expected: number): number[] {
+  const ids = (text ?? "").split(",").map(Number);
+  if (ids.length !== expected || ids.some((id) => !Number.isSafeInteger(id))) {
+    throw new Error(`drew ${ids.length} entry ids for ${expected} entries`);
   }
   return ids;
 }
@@ -277,8 +312,9 @@ interface UpsertedEntries {
  * with ids drawn from the sequence up front; the others go through the upsert. Should a
  * concurrent writer add one of the same ids in between, the copy fails on the unique key,
  * is rolled back to its savepoint, and the whole batch takes the upsert instead.
- * `guessAllNew` skips asking which entries the store holds; a wrong guess fails the same
- * way, and the batch is then written as if nothing had been guessed.
+ * `guessedIds` (ids drawn for every entry of the batch, on the guess that all are new)
+ * skips asking which entries the store holds; a wrong guess fails the same way, and the
+ * batch is then written as if nothing had been guessed.
  */
 async function copyNewEntries(
   manager: EntityManager,
@@ -286,20 +322,14 @@ async function copyNewEntries(
   encoded: EncodedBatch,
   materialIdOf: readonly number[],
   placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
-  guessAllNew: boolean,
+  guessedIds: readonly number[] | undefined,
   mode: BatchMode,
 ): Promise<UpsertedEntries> {
-  const fresh = guessAllNew ? batch.map((_, i) => i) : await notStored(manager, batch);
+  const fresh = guessedIds ? batch.map((_, i) => i) : await notStored(manager, batch);
   if (fresh.length === 0) return upsertEntries(manager, batch, materialIdOf, placed);
 
-  // One row holding every id as text: a row per id cost more to receive than to draw.
-  const [drawn]: Array<{ ids: string }> = await manager.query(
-    `WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq)
-     SELECT string_agg(nextval(s.seq)::text, ',') AS ids FROM s, generate_series(1, $1::int)`,
-    [fresh.length],
-  );
-  const ids = (drawn?.ids ?? "").split(",").map(Number);
-  if (ids.length !== fresh.length) throw new Error(`drew ${ids.length} entry ids for ${fresh.length} entries`);
+  const ids = guessedIds ?? (await drawEntryIds(manager, fresh.length));
+  if (ids.length !== fresh.length) throw new Error(`${ids.length} entry ids for ${fresh.length} entries`);
   fresh.forEach((i, k) => encoded.numberEntry(i, ids[k] as number));
   await manager.query(`SAVEPOINT entries_copy`);
   try {
@@ -307,7 +337,7 @@ async function copyNewEntries(
   } catch (error) {
     if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
     await manager.query(`ROLLBACK TO SAVEPOINT entries_copy; RELEASE SAVEPOINT entries_copy`);
-    if (guessAllNew) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, false, mode);
+    if (guessedIds) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, undefined, mode);
     return upsertEntries(manager, batch, materialIdOf, placed);
   }
   mode.savepointHeld = true;

@@ -14,7 +14,9 @@ import type { CanonicalStructure } from "./canonical-entry";
  * defaults: ltol 0.2, stol 0.3, angle_tol 5°, primitive + Niggli cells, volume
  * scaled), and founds a new polymorph when none matches. Creation is serialised by
  * a transaction-scoped advisory lock so that two concurrent writers cannot found
- * the same polymorph twice.
+ * the same polymorph twice. Every polymorph an entry is placed in is locked as the
+ * entries' foreign-key check would lock it (FOR KEY SHARE), by the statement that finds
+ * it, or was created by this transaction: a writer may run with those checks off.
  */
 export interface PolymorphCandidate {
   readonly materialId: number;
@@ -194,7 +196,9 @@ async function knownFingerprints(
     `SELECT f.material_id, f.fingerprint, f.polymorph_id
      FROM polymorph_fingerprints f
      JOIN unnest($1::int[], $2::text[]) AS t(material_id, fingerprint)
-       ON f.material_id = t.material_id AND f.fingerprint = t.fingerprint`,
+       ON f.material_id = t.material_id AND f.fingerprint = t.fingerprint
+     JOIN polymorphs p ON p.id = f.polymorph_id
+     FOR KEY SHARE OF p`,
     [pairs.map((p) => p.materialId), pairs.map((p) => p.fingerprint)],
   );
   return new Map(rows.map((r) => [`${r.material_id}:${r.fingerprint}`, r.polymorph_id]));
@@ -222,7 +226,8 @@ async function placeNewStructures(
     frac_coords: number[];
     species: string[];
   }> = await manager.query(
-    `SELECT id, material_id, lattice, frac_coords, species FROM polymorphs WHERE material_id = ANY($1::int[]) ORDER BY id`,
+    `SELECT id, material_id, lattice, frac_coords, species FROM polymorphs WHERE material_id = ANY($1::int[])
+     ORDER BY id FOR KEY SHARE`,
     [materialIds],
   );
   const reps = new Map<number, Representative[]>();
