@@ -97,6 +97,33 @@ describe(`ingest batch paths on ${STORE_KIND}`, () => {
     expect(polymorphless).toBe(0);
   });
 
+  it("a batch guessed to be all new that holds a stored entry is written again, down the path that asks", async () => {
+    const write = (batch: CanonicalEntry[]) =>
+      store.dataSource.transaction((m) => writeEntries(m, batch, { replaceProperties: true, expectNew: true }));
+    expect(await write([entry("a", "NaCl", 1), entry("b", "KCl", 2)])).toEqual({
+      inserted: 2,
+      updated: 0,
+      unchanged: 0,
+    });
+    // On PostgreSQL the guess fails the copy on "a"; the batch is rolled back (KBr included) and written again.
+    expect(await write([entry("c", "KBr", 3), entry("a", "NaCl", 1), entry("b", "KCl", 2.5)])).toEqual({
+      inserted: 1,
+      updated: 1,
+      unchanged: 1,
+    });
+    const rows: Array<{ source_id: string; formula: string }> = await store.dataSource.query(
+      `SELECT e.source_id, m.formula FROM entries e JOIN materials m ON m.id = e.material_id ORDER BY e.source_id`,
+    );
+    expect(rows).toEqual([
+      { source_id: "a", formula: "ClNa" },
+      { source_id: "b", formula: "ClK" },
+      { source_id: "c", formula: "BrK" },
+    ]);
+    const [{ materials }] = await store.dataSource.query(`SELECT count(*)::int AS materials FROM materials`);
+    expect(materials).toBe(3);
+    expect(await orphanProperties(store.dataSource)).toBe(0);
+  });
+
   it("the foreign keys are checked again for the rest of the writer's transaction", async () => {
     const attempt = store.dataSource.transaction(async (m) => {
       await writeEntries(m, [entry("a", "NaCl", 1)], { replaceProperties: true });

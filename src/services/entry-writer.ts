@@ -60,12 +60,24 @@ export async function writeEntries(
     const encoded = await prepareEntries(prepared.entries, { encode: true });
     prepared = { ...encoded, recordCount: prepared.recordCount };
   }
-  const summary = await writeBatch(manager, prepared, options, mode);
+  let path: EntryPath = !mode.copy ? "upsert" : options.expectNew ? "guessNew" : "copyNew";
+  let summary: WriteSummary | undefined;
+  while (!summary) {
+    try {
+      summary = await writeBatch(manager, prepared, options, path);
+    } catch (error) {
+      // A copied entry the store holds after all (a wrong guess, or one a concurrent writer added
+      // meanwhile): the batch is written again from its start, down the next path.
+      if (path === "upsert" || (error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await manager.query(`ROLLBACK TO SAVEPOINT entries_copy`);
+      path = path === "guessNew" ? "copyNew" : "upsert";
+    }
+  }
   // Sent by now (after a failure they may still be in the socket's queue, and are left to the collector).
   prepared.encoded?.release();
   const closing = [
-    // Held past the copy of the properties: released here, in the round trip the batch ends with anyway.
-    ...(mode.savepointHeld ? [`RELEASE SAVEPOINT entries_copy`] : []),
+    // Released here, in the round trip the batch ends with anyway.
+    ...(mode.copy ? [`RELEASE SAVEPOINT entries_copy`] : []),
     // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
     ...(mode.skipKeyChecks ? [`SET LOCAL session_replication_role = origin`] : []),
   ];
@@ -76,6 +88,15 @@ export async function writeEntries(
 function isRecordList(records: readonly CanonicalEntry[] | PreparedEntries): records is readonly CanonicalEntry[] {
   return Array.isArray(records);
 }
+
+/**
+ * How a batch's entries go in: copied on the guess that all are new (ids drawn with the
+ * materials), copied where the store does not hold them yet (asked first), or upserted.
+ * On a real PostgreSQL a batch starts down one of the first two; a copy that meets an
+ * entry the store holds fails on the unique key, and the batch is rolled back to the
+ * savepoint it began with and written down the next path.
+ */
+type EntryPath = "guessNew" | "copyNew" | "upsert";
 
 /**
  * Foreign keys are checked by a trigger per inserted row, each a query that also locks
@@ -93,9 +114,8 @@ function isRecordList(records: readonly CanonicalEntry[] | PreparedEntries): rec
  */
 interface BatchMode {
   readonly skipKeyChecks: boolean;
+  /** New entries may be copied in; the batch then begins with SAVEPOINT entries_copy. */
   readonly copy: boolean;
-  /** The savepoint of the entries' copy is still to be released. */
-  savepointHeld: boolean;
 }
 
 interface StoreTraits {
@@ -113,7 +133,7 @@ export async function storeTakesCopy(dataSource: DataSource): Promise<boolean> {
 
 async function batchModeOf(manager: EntityManager, options: WriteOptions): Promise<BatchMode> {
   // Both need the batch's statements on one connection inside one transaction.
-  if (!manager.queryRunner?.isTransactionActive) return { skipKeyChecks: false, copy: false, savepointHeld: false };
+  if (!manager.queryRunner?.isTransactionActive) return { skipKeyChecks: false, copy: false };
   const traits = await traitsOf(manager);
   // With the triggers off an entry moved to another material does not cascade to its properties:
   // only a batch that rewrites each entry's whole property set (which moves them too) may skip them.
@@ -125,10 +145,11 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
     ...(options.relaxedCommit ? [`SET LOCAL synchronous_commit = off`] : []),
     // The run the batch's history rows refer to, locked as their key checks would lock it.
     ...(skipKeyChecks && runId !== undefined ? [`SELECT 1 FROM ingest_runs WHERE id = ${runId} FOR KEY SHARE`] : []),
+    ...(traits.embedded ? [] : [`SAVEPOINT entries_copy`]),
   ];
   // One round trip for all (a statement without parameters may hold several).
   if (settings.length > 0) await manager.query(settings.join("; "));
-  return { skipKeyChecks, copy: !traits.embedded, savepointHeld: false };
+  return { skipKeyChecks, copy: !traits.embedded };
 }
 
 async function traitsOf(manager: EntityManager): Promise<StoreTraits> {
@@ -157,15 +178,13 @@ async function writeBatch(
   manager: EntityManager,
   prepared: PreparedEntries,
   options: WriteOptions,
-  mode: BatchMode,
+  path: EntryPath,
 ): Promise<WriteSummary> {
   const batch = prepared.entries;
-  // A batch guessed to be all new is copied with entry ids drawn up front: drawn with the materials.
-  const guessAllNew = mode.copy && options.expectNew === true;
   const { ids: materialId, entryIds: drawn } = await upsertMaterials(
     manager,
     prepared.materials,
-    guessAllNew ? prepared.entries.length : 0,
+    path === "guessNew" ? batch.length : 0,
   );
   const materialIdOf = prepared.materials.map((m) => materialId.get(m.formula) as number);
 
@@ -180,10 +199,10 @@ async function writeBatch(
     prepared.fingerprints,
   );
 
-  const encoded = mode.copy ? prepared.encoded : undefined;
+  const encoded = path === "upsert" ? undefined : prepared.encoded;
   encoded?.placeAll(materialIdOf, placed);
   const { entryIds, insertedIds, updatedIds } = encoded
-    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, drawn, mode)
+    ? await copyNewEntries(manager, batch, encoded, materialIdOf, placed, drawn)
     : await upsertEntries(manager, batch, materialIdOf, placed);
 
   if (options.onExisting) {
@@ -309,12 +328,10 @@ interface UpsertedEntries {
 
 /**
  * Entries the store does not hold yet (the whole batch on a first ingest) are copied in
- * with ids drawn from the sequence up front; the others go through the upsert. Should a
- * concurrent writer add one of the same ids in between, the copy fails on the unique key,
- * is rolled back to its savepoint, and the whole batch takes the upsert instead.
+ * with ids drawn from the sequence up front; the others go through the upsert.
  * `guessedIds` (ids drawn for every entry of the batch, on the guess that all are new)
- * skips asking which entries the store holds; a wrong guess fails the same way, and the
- * batch is then written as if nothing had been guessed.
+ * skips asking which entries the store holds. A copied entry the store holds after all
+ * fails the copy on the unique key (see EntryPath).
  */
 async function copyNewEntries(
   manager: EntityManager,
@@ -323,7 +340,6 @@ async function copyNewEntries(
   materialIdOf: readonly number[],
   placed: ReadonlyArray<{ polymorphId: number; fingerprint: string } | undefined>,
   guessedIds: readonly number[] | undefined,
-  mode: BatchMode,
 ): Promise<UpsertedEntries> {
   const fresh = guessedIds ? batch.map((_, i) => i) : await notStored(manager, batch);
   if (fresh.length === 0) return upsertEntries(manager, batch, materialIdOf, placed);
@@ -331,16 +347,7 @@ async function copyNewEntries(
   const ids = guessedIds ?? (await drawEntryIds(manager, fresh.length));
   if (ids.length !== fresh.length) throw new Error(`${ids.length} entry ids for ${fresh.length} entries`);
   fresh.forEach((i, k) => encoded.numberEntry(i, ids[k] as number));
-  await manager.query(`SAVEPOINT entries_copy`);
-  try {
-    await encoded.copyEntries(manager, fresh);
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
-    await manager.query(`ROLLBACK TO SAVEPOINT entries_copy; RELEASE SAVEPOINT entries_copy`);
-    if (guessedIds) return copyNewEntries(manager, batch, encoded, materialIdOf, placed, undefined, mode);
-    return upsertEntries(manager, batch, materialIdOf, placed);
-  }
-  mode.savepointHeld = true;
+  await encoded.copyEntries(manager, fresh);
 
   const entryIds: number[] = new Array<number>(batch.length);
   const insertedIds = new Set<number>();
