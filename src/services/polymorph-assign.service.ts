@@ -154,44 +154,51 @@ export async function assignPolymorphs(
     c.structure ? structureFingerprint(c.structure) : undefined,
   ),
 ): Promise<Array<PolymorphPlacement | undefined>> {
-  const wanted = new Map<string, { materialId: number; fingerprint: string }>();
+  // Distinct (material, fingerprint) pairs, by material: a "material:fingerprint" key per
+  // candidate (and per lookup) showed in ingest profiles; the slow path below still uses them.
+  const wanted = new Map<number, Set<string>>();
   candidates.forEach((c, i) => {
     const fingerprint = fingerprints[i];
-    if (fingerprint !== undefined)
-      wanted.set(`${c.materialId}:${fingerprint}`, { materialId: c.materialId, fingerprint });
+    if (fingerprint === undefined) return;
+    let set = wanted.get(c.materialId);
+    if (!set) wanted.set(c.materialId, (set = new Set()));
+    set.add(fingerprint);
   });
   if (wanted.size === 0) return candidates.map(() => undefined);
 
-  const known = await knownFingerprints(manager, [...wanted.values()]);
-  const unknown = [...wanted.keys()].filter((k) => !known.has(k));
+  const pairs = [...wanted].flatMap(([materialId, set]) =>
+    [...set].map((fingerprint) => ({ materialId, fingerprint })),
+  );
+  const found = await knownFingerprints(manager, pairs);
+  const polymorphOf = (materialId: number, fingerprint: string) => found.get(materialId)?.get(fingerprint);
+  const unknown = pairs.filter((p) => polymorphOf(p.materialId, p.fingerprint) === undefined);
   if (unknown.length > 0) {
     await manager.query(`SELECT pg_advisory_xact_lock($1)`, [POLYMORPH_LOCK]);
     // Another writer may have placed some of them while this one waited for the lock.
-    for (const [k, id] of await knownFingerprints(
-      manager,
-      unknown.map((k) => wanted.get(k)!),
-    ))
-      known.set(k, id);
-    await placeNewStructures(
-      manager,
-      candidates,
-      fingerprints,
-      unknown.filter((k) => !known.has(k)),
-      known,
-    );
+    const known = new Map<string, number>();
+    for (const [materialId, byFingerprint] of await knownFingerprints(manager, unknown)) {
+      for (const [fingerprint, id] of byFingerprint) known.set(`${materialId}:${fingerprint}`, id);
+    }
+    const unknownKeys = unknown.map((p) => `${p.materialId}:${p.fingerprint}`).filter((k) => !known.has(k));
+    await placeNewStructures(manager, candidates, fingerprints, unknownKeys, known);
+    for (const [key, id] of known) {
+      const split = key.indexOf(":");
+      setPolymorphOf(found, Number(key.slice(0, split)), key.slice(split + 1), id);
+    }
   }
   return candidates.map((c, i) => {
     const fingerprint = fingerprints[i];
     if (fingerprint === undefined) return undefined;
-    const polymorphId = known.get(`${c.materialId}:${fingerprint}`);
+    const polymorphId = polymorphOf(c.materialId, fingerprint);
     return polymorphId === undefined ? undefined : { polymorphId, fingerprint };
   });
 }
 
+/** The polymorphs of the pairs that have one, by material and fingerprint (locked, see above). */
 async function knownFingerprints(
   manager: EntityManager,
   pairs: ReadonlyArray<{ materialId: number; fingerprint: string }>,
-): Promise<Map<string, number>> {
+): Promise<Map<number, Map<string, number>>> {
   const rows: Array<{ material_id: number; fingerprint: string; polymorph_id: number }> = await manager.query(
     `SELECT f.material_id, f.fingerprint, f.polymorph_id
      FROM polymorph_fingerprints f
@@ -201,7 +208,20 @@ async function knownFingerprints(
      FOR KEY SHARE OF p`,
     [pairs.map((p) => p.materialId), pairs.map((p) => p.fingerprint)],
   );
-  return new Map(rows.map((r) => [`${r.material_id}:${r.fingerprint}`, r.polymorph_id]));
+  const found = new Map<number, Map<string, number>>();
+  for (const r of rows) setPolymorphOf(found, r.material_id, r.fingerprint, r.polymorph_id);
+  return found;
+}
+
+function setPolymorphOf(
+  found: Map<number, Map<string, number>>,
+  materialId: number,
+  fingerprint: string,
+  polymorphId: number,
+): void {
+  let byFingerprint = found.get(materialId);
+  if (!byFingerprint) found.set(materialId, (byFingerprint = new Map()));
+  byFingerprint.set(fingerprint, polymorphId);
 }
 
 async function placeNewStructures(
