@@ -121,6 +121,8 @@ export async function runIngest(
           replaceProperties: true,
           expectNew: lastBatchAllNew,
           relaxedCommit: true,
+          // The run's seen ids and its progress follow, in the same transaction: they refer to the run only.
+          onlyRunFollows: true,
           ...(trackSeen ? { onExisting: (sourceIds: readonly string[]) => (existing = sourceIds) } : {}),
         });
         lastBatchAllNew = summary.inserted === pending.entries.length;

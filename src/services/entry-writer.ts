@@ -31,6 +31,13 @@ export interface WriteOptions {
    * a batch lost to a server crash again on resume, from the checkpoint committed with it.
    */
   readonly relaxedCommit?: boolean;
+  /**
+   * What follows the batch in the caller's transaction refers to nothing but the run
+   * (`runId`), which the batch locks: the per-row key checks then stay off and the
+   * batch's savepoint open until the transaction ends, instead of a statement to restore
+   * them (an ingest run's own bookkeeping). Without a run, the checks are restored anyway.
+   */
+  readonly onlyRunFollows?: boolean;
 }
 
 /**
@@ -75,8 +82,8 @@ export async function writeEntries(
   }
   // Sent by now (after a failure they may still be in the socket's queue, and are left to the collector).
   prepared.encoded?.release();
+  if (options.onlyRunFollows && options.runId !== undefined) return summary;
   const closing = [
-    // Released here, in the round trip the batch ends with anyway.
     ...(mode.copy ? [`RELEASE SAVEPOINT entries_copy`] : []),
     // Only this batch's statements run without the per-row checks; the rest of the caller's transaction has them.
     ...(mode.skipKeyChecks ? [`SET LOCAL session_replication_role = origin`] : []),
@@ -155,14 +162,16 @@ async function batchModeOf(manager: EntityManager, options: WriteOptions): Promi
 async function traitsOf(manager: EntityManager): Promise<StoreTraits> {
   let traits = storeTraits.get(manager.connection);
   if (traits === undefined) {
-    // Replica mode turns off every trigger, not only the key checks: a table the batch writes
-    // that has triggers of its own (none today) keeps the checks on.
+    // Replica mode turns off every trigger, not only the key checks: a table the batch (or an
+    // ingest run's bookkeeping after it, see onlyRunFollows) writes that has triggers of its
+    // own (none today) keeps the checks on.
     const [row]: Array<{ superuser: boolean; embedded: boolean; own_triggers: boolean }> = await manager.query(
       `SELECT current_setting('is_superuser') = 'on' AS superuser, version() LIKE '%PGlite%' AS embedded,
               EXISTS (SELECT 1 FROM pg_trigger
                       WHERE NOT tgisinternal
                         AND tgrelid = ANY (ARRAY['materials', 'polymorphs', 'polymorph_fingerprints', 'entries',
-                                                 'properties', 'property_history']::regclass[])) AS own_triggers`,
+                                                 'properties', 'property_history', 'ingest_runs',
+                                                 'ingest_run_seen']::regclass[])) AS own_triggers`,
     );
     traits = {
       superuser: row?.superuser === true,
