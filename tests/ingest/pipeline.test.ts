@@ -190,6 +190,30 @@ describe.skipIf(!hasSharedData)("ingest pipeline" + SKIP_REASON, () => {
     });
     expect(dump).toMatchObject({ fetched: 600, inserted: 600, status: "succeeded" });
     expect(dumpProgress).toEqual([250, 600]);
+
+    // And MP's, by _skip/_limit.
+    await resetStore(store.dataSource);
+    const recordedMp = server.data.mp;
+    server.data.mp = {
+      count: 600,
+      at: (i) => ({ ...(recordedMp.at(i % recordedMp.count) as Record<string, unknown>), material_id: `mp-T${i}` }),
+    };
+    try {
+      const mpBefore = server.requests.length;
+      const mp = await runIngest(
+        store.dataSource,
+        createAdapter("mp", { baseUrl: server.url, apiKey: "mp-test-key", pageSize: 300, http: FAST }),
+        { batchSize: 1000 },
+      );
+      expect(mp).toMatchObject({ fetched: 600, inserted: 600, status: "succeeded" });
+      const mpAsked = server.requests.slice(mpBefore).map((p) => {
+        const query = new URLSearchParams(p.slice(p.indexOf("?") + 1));
+        return `${query.get("_skip")}+${query.get("_limit")}`;
+      });
+      expect(mpAsked).toEqual(["0+250", "250+300", "550+300"]);
+    } finally {
+      server.data.mp = recordedMp;
+    }
   });
 
   it('bad records (wrong type, unknown element, missing id, "na") are skipped and reported by id; the rest land', async () => {

@@ -1,7 +1,14 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
 import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, httpClientFor, queryParams } from "../adapter-options";
+import {
+  type AdapterOptions,
+  dumpName,
+  dumpPages,
+  FIRST_PAGE_SIZE,
+  httpClientFor,
+  queryParams,
+} from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -82,11 +89,13 @@ export class MaterialsProjectAdapter implements SourceAdapter {
       return;
     }
     let skip = from !== null && typeof from === "object" && typeof from["skip"] === "number" ? from["skip"] : 0;
+    // A fresh listing starts with a short page (FIRST_PAGE_SIZE), the rest at full size.
+    let limit = from === null ? Math.min(this.pageSize, FIRST_PAGE_SIZE) : this.pageSize;
     for (;;) {
       const body = asRecord(
         await this.client.getJson(
           PATH,
-          { ...queryParams(this.options.filter), _fields: FIELDS, _skip: skip, _limit: this.pageSize },
+          { ...queryParams(this.options.filter), _fields: FIELDS, _skip: skip, _limit: limit },
           signal,
         ),
         "MP response",
@@ -96,7 +105,8 @@ export class MaterialsProjectAdapter implements SourceAdapter {
       const meta = (body["meta"] ?? {}) as RawRecord;
       const total = typeof meta["total_doc"] === "number" ? meta["total_doc"] : undefined;
       skip += records.length;
-      const done = records.length === 0 || records.length < this.pageSize || (total !== undefined && skip >= total);
+      const done = records.length === 0 || records.length < limit || (total !== undefined && skip >= total);
+      limit = this.pageSize;
       // MP states its database release as meta.db_version where the deployment reports it.
       const release = typeof meta["db_version"] === "string" ? meta["db_version"] : undefined;
       yield {
