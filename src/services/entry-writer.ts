@@ -280,7 +280,7 @@ async function upsertMaterials(
      UNION ALL
      SELECT id, formula, NULL FROM (SELECT id, formula FROM materials WHERE formula = ANY($1::text[]) FOR KEY SHARE) held
      UNION ALL
-     SELECT NULL, NULL, ${DRAW_ENTRY_IDS.replace("$n", "$5")} WHERE $5::int > 0`,
+     SELECT NULL, NULL, ${drawnIdsText("$5")} WHERE $5::int > 0`,
     [
       formulas,
       distinct.map((m) => m.chemsys),
@@ -308,15 +308,14 @@ async function upsertMaterials(
   return { ids, ...(entryIds ? { entryIds } : {}) };
 }
 
-/** A subquery drawing `$n` ids from the entries' sequence, as one comma-separated text. */
-const DRAW_ENTRY_IDS = `(SELECT string_agg(nextval(s.seq)::text, ',')
-   FROM (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq OFFSET 0) s, generate_series(1, $n::int))`;
+/** A subquery drawing as many ids from the entries' sequence as `count` (a parameter) says, as one comma-separated text. */
+function drawnIdsText(count: string): string {
+  return `(SELECT string_agg(nextval(s.seq)::text, ',')
+   FROM (SELECT pg_get_serial_sequence('entries', 'id')::regclass AS seq OFFSET 0) s, generate_series(1, ${count}::int))`;
+}
 
 async function drawEntryIds(manager: EntityManager, count: number): Promise<number[]> {
-  const [row]: Array<{ ids: string | null }> = await manager.query(
-    `SELECT ${DRAW_ENTRY_IDS.replace("$n", "$1")} AS ids`,
-    [count],
-  );
+  const [row]: Array<{ ids: string | null }> = await manager.query(`SELECT ${drawnIdsText("$1")} AS ids`, [count]);
   return parseDrawnIds(row?.ids ?? null, count);
 }
 
