@@ -66,7 +66,11 @@ export function registerIngestCommands(program: Command): void {
     .option("--limit <n>", "stop after n records", positiveInt("--limit"))
     .option("--resume", "continue the newest unfinished run of the same target from its checkpoint")
     .option("--batch-size <n>", "records per write transaction (default 2000)", positiveInt("--batch-size"))
-    .option("--page-size <n>", "records per page asked of the server", positiveInt("--page-size"))
+    .option(
+      "--page-size <n>",
+      "records per page asked of the server (of a dump: 250 unless given)",
+      positiveInt("--page-size"),
+    )
     .addOption(new Option("--details", "AFLOW: fetch each entry's aflowlib.json when AFLUX lacks its structure"))
     .option("--json", "print the summary as one JSON object")
     .action(async (source: string, paths: string[], options: IngestCommandOptions) => {

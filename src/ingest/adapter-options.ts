@@ -13,7 +13,7 @@ export interface AdapterOptions {
   readonly file?: string;
   /** The source's own filter language (see each adapter). */
   readonly filter?: string;
-  /** Records per page asked of the server (and per page of a dump). */
+  /** Records per page asked of the server (and per page of a dump, DUMP_PAGE_SIZE unless given). */
   readonly pageSize?: number;
   /** Materials Project API key, sent as X-API-KEY. */
   readonly apiKey?: string;
@@ -49,6 +49,14 @@ export function dumpName(target: string): string {
  * database starts on it while the rest is read, instead of waiting for a whole batch.
  */
 export const FIRST_PAGE_SIZE = 250;
+
+/**
+ * Records per page of a dump unless asked otherwise. A dump's page costs no request: it is
+ * the unit of checkpoints and of reading ahead (the pipeline reads the next page while it
+ * normalises this one), and a page's record texts live until they are normalised. Pages of
+ * 2000 outlived the garbage collector's young generation, which then copied and promoted them.
+ */
+export const DUMP_PAGE_SIZE = 250;
 
 /**
  * Pages of a dump (the first FIRST_PAGE_SIZE records at most). The cursor is the number

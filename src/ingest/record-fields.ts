@@ -80,8 +80,13 @@ function numberOrNaN(value: unknown): number {
   return typeof value === "number" ? value : typeof value === "string" ? Number(value.trim()) : NaN;
 }
 
-/** A list of 3-vectors: JSON arrays, or (old AFLUX) "x,y,z;x,y,z". */
+/**
+ * A list of 3-vectors: JSON arrays, or (old AFLUX) "x,y,z;x,y,z". A parsed JSON list
+ * already of that form is returned as it is (callers treat vectors as read-only): copying
+ * every site's vector was among the largest allocations of a JARVIS ingest.
+ */
 export function vectorList(value: unknown, what: string): number[][] {
+  if (isNumberTriples(value)) return value;
   const rows =
     typeof value === "string"
       ? value.split(";").map((row) => row.split(","))
@@ -97,6 +102,19 @@ export function vectorList(value: unknown, what: string): number[][] {
     });
     return vector;
   });
+}
+
+function isNumberTriples(value: unknown): value is number[][] {
+  if (!Array.isArray(value)) return false;
+  for (const row of value as unknown[]) {
+    if (!Array.isArray(row) || row.length !== 3) return false;
+    const x: unknown = row[0];
+    const y: unknown = row[1];
+    const z: unknown = row[2];
+    if (!(typeof x === "number" && typeof y === "number" && typeof z === "number")) return false;
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(z))) return false;
+  }
+  return true;
 }
 
 export function matrix3(value: unknown, what: string): [number[], number[], number[]] {
@@ -132,11 +150,15 @@ export function structureOf(
   return {
     lattice,
     fracCoords,
-    // Symbols already clean skip elementSymbol, which builds the site's name for its error.
-    species: species.map((s, i) =>
-      typeof s === "string" && isElementSymbol(s) ? s : elementSymbol(s, `${what} site ${i}`),
-    ),
+    // A list of clean symbols is kept as it is; elementSymbol builds the site's name for its error.
+    species: species.every(isCleanSymbol)
+      ? (species as readonly string[])
+      : species.map((s, i) => (isCleanSymbol(s) ? s : elementSymbol(s, `${what} site ${i}`))),
   };
+}
+
+function isCleanSymbol(value: unknown): value is string {
+  return typeof value === "string" && isElementSymbol(value);
 }
 
 export function fractionalFromCartesian(lattice: [number[], number[], number[]], cartesian: number[][]): number[][] {
@@ -183,10 +205,16 @@ export function reducedFormula(text: string, what = "formula"): string {
   return reduced;
 }
 
+/** Reused by formulaOfSpecies, emptied after each call. */
+const speciesCounts = new Map<string, number>();
+
 export function formulaOfSpecies(species: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const s of species) counts.set(s, (counts.get(s) ?? 0) + 1);
-  return reducedFormula([...counts].map(([el, n]) => `${el}${n}`).join(""));
+  for (const s of species) speciesCounts.set(s, (speciesCounts.get(s) ?? 0) + 1);
+  let text = "";
+  // forEach, not for…of: the Map's iterator makes an [element, count] pair per element.
+  speciesCounts.forEach((count, element) => (text += element + count));
+  speciesCounts.clear();
+  return reducedFormula(text);
 }
 
 /** The default `extra` of PropertyList.add: one frozen object, not a fresh one per call. */

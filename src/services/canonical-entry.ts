@@ -48,6 +48,9 @@ export interface CanonicalEntry {
   readonly properties: readonly CanonicalProperty[];
 }
 
+/** An entry an adapter is still filling in (optional fields set only when the source has them). */
+export type DraftEntry = { -readonly [K in keyof CanonicalEntry]: CanonicalEntry[K] };
+
 export interface WriteSummary {
   inserted: number;
   updated: number;

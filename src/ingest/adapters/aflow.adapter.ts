@@ -1,7 +1,7 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
 import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, httpClientFor } from "../adapter-options";
+import { type AdapterOptions, DUMP_PAGE_SIZE, dumpName, dumpPages, httpClientFor } from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -72,7 +72,7 @@ export class AflowAdapter implements SourceAdapter {
 
   constructor(private readonly options: AdapterOptions = {}) {
     this.client = httpClientFor(options.baseUrl ?? AFLOW_BASE_URL, { concurrency: 2, requestsPerSecond: 2 }, options);
-    this.pageSize = options.pageSize ?? (options.file ? 2000 : 1000);
+    this.pageSize = options.pageSize ?? (options.file ? DUMP_PAGE_SIZE : 1000);
     this.kind = options.file ? "dump" : "api";
     this.target = options.file ? dumpName(options.file) : `${this.client.resolve(AFLUX_PATH)}?${options.filter ?? ""}`;
     this.isFullListing = !options.filter;

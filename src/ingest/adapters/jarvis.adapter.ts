@@ -1,7 +1,7 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
-import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, httpClientFor, isUrl } from "../adapter-options";
+import type { CanonicalEntry, DraftEntry } from "../../services/canonical-entry";
+import { type AdapterOptions, DUMP_PAGE_SIZE, dumpName, dumpPages, httpClientFor, isUrl } from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -34,7 +34,6 @@ import type { Cursor, SourceAdapter, SourcePage } from "../source-adapter";
  * `magmom_oszicar` is the cell's total moment (μB) and is divided by the atom count.
  */
 export const JARVIS_DFT_3D_URL = "https://figshare.com/ndownloader/files/40357663";
-const DEFAULT_PAGE = 2000;
 
 export class JarvisAdapter implements SourceAdapter {
   readonly source = Source.JARVIS;
@@ -57,7 +56,14 @@ export class JarvisAdapter implements SourceAdapter {
   }
 
   pages(from: Cursor | null, signal?: AbortSignal): AsyncIterable<SourcePage> {
-    return dumpPages(this.file, this.client, from, this.options.pageSize ?? DEFAULT_PAGE, dumpName(this.file), signal);
+    return dumpPages(
+      this.file,
+      this.client,
+      from,
+      this.options.pageSize ?? DUMP_PAGE_SIZE,
+      dumpName(this.file),
+      signal,
+    );
   }
 
   idOf(raw: unknown): string | undefined {
@@ -120,21 +126,23 @@ export class JarvisAdapter implements SourceAdapter {
       .add(PropertyKey.MAGNETIC_MOMENT, magmom !== undefined && nat ? magmom / nat : undefined, "μB/atom")
       .add(PropertyKey.VOLUME_PER_ATOM, volume !== undefined && nat ? volume / nat : undefined, "Å^3/atom").items;
 
-    return {
+    // Optional fields are set one by one: a spread of a one-field object per field allocated that object for every record.
+    const entry: DraftEntry = {
       source: Source.JARVIS,
       sourceId: jid,
       formula,
       method: "DFT",
       functional,
-      ...(spgNumber !== undefined ? { spacegroupNumber: spgNumber } : {}),
-      ...(spgSymbol ? { spacegroupSymbol: spgSymbol } : {}),
-      ...(structure ? { structure } : {}),
-      ...(volume !== undefined ? { volumeAngstrom3: volume } : {}),
-      ...(density !== undefined ? { densityGPerCm3: density } : {}),
-      ...(page?.release ? { release: page.release } : {}),
       raw: r,
       sourceUrl: `https://www.ctcms.nist.gov/~knc6/jsmol/${jid}.html`,
       properties,
     };
+    if (spgNumber !== undefined) entry.spacegroupNumber = spgNumber;
+    if (spgSymbol) entry.spacegroupSymbol = spgSymbol;
+    if (structure) entry.structure = structure;
+    if (volume !== undefined) entry.volumeAngstrom3 = volume;
+    if (density !== undefined) entry.densityGPerCm3 = density;
+    if (page?.release) entry.release = page.release;
+    return entry;
   }
 }

@@ -3,6 +3,7 @@ import { Source } from "../../domain/source";
 import type { CanonicalEntry } from "../../services/canonical-entry";
 import {
   type AdapterOptions,
+  DUMP_PAGE_SIZE,
   dumpName,
   dumpPages,
   FIRST_PAGE_SIZE,
@@ -75,7 +76,7 @@ export class MaterialsProjectAdapter implements SourceAdapter {
       options,
       options.apiKey ? { "X-API-KEY": options.apiKey } : undefined,
     );
-    this.pageSize = options.pageSize ?? (options.file ? 2000 : 500);
+    this.pageSize = options.pageSize ?? (options.file ? DUMP_PAGE_SIZE : 500);
     this.kind = options.file ? "dump" : "api";
     this.target = options.file
       ? dumpName(options.file)

@@ -1,7 +1,7 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
 import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, httpClientFor } from "../adapter-options";
+import { type AdapterOptions, DUMP_PAGE_SIZE, dumpName, dumpPages, httpClientFor } from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -73,7 +73,7 @@ export class OptimadeAdapter implements SourceAdapter {
         this.options.file,
         this.client,
         from,
-        this.options.pageSize ?? 1000,
+        this.options.pageSize ?? DUMP_PAGE_SIZE,
         undefined,
         signal,
       )) {

@@ -1,7 +1,14 @@
 import { PropertyKey } from "../../domain/property-key";
 import { Source } from "../../domain/source";
-import type { CanonicalEntry } from "../../services/canonical-entry";
-import { type AdapterOptions, dumpName, dumpPages, FIRST_PAGE_SIZE, httpClientFor } from "../adapter-options";
+import type { CanonicalEntry, DraftEntry } from "../../services/canonical-entry";
+import {
+  type AdapterOptions,
+  DUMP_PAGE_SIZE,
+  dumpName,
+  dumpPages,
+  FIRST_PAGE_SIZE,
+  httpClientFor,
+} from "../adapter-options";
 import type { HttpClient } from "../http-client";
 import { RecordError } from "../ingest.errors";
 import {
@@ -62,7 +69,7 @@ export class OqmdAdapter implements SourceAdapter {
   constructor(private readonly options: AdapterOptions = {}) {
     const baseUrl = options.baseUrl ?? OQMD_BASE_URL;
     this.client = httpClientFor(baseUrl, { concurrency: 2, requestsPerSecond: 2 }, options);
-    this.pageSize = options.pageSize ?? (options.file ? 2000 : 100);
+    this.pageSize = options.pageSize ?? (options.file ? DUMP_PAGE_SIZE : 100);
     this.kind = options.file ? "dump" : "api";
     this.target = options.file
       ? dumpName(options.file)
@@ -162,19 +169,21 @@ export class OqmdAdapter implements SourceAdapter {
       .add(PropertyKey.BAND_GAP, optionalNumber(r, "band_gap"), "eV")
       .add(PropertyKey.VOLUME_PER_ATOM, volume !== undefined && natoms ? volume / natoms : undefined, "Å^3/atom").items;
     const spacegroup = optionalString(r, "spacegroup");
-    return {
+    const entry: DraftEntry = {
       source: Source.OQMD,
       sourceId: String(entryId),
       formula,
       method: "DFT",
       functional: "PBE",
-      ...(spacegroup ? { spacegroupSymbol: spacegroup } : {}),
-      ...(structure ? { structure } : {}),
-      ...(volume !== undefined ? { volumeAngstrom3: volume } : {}),
       raw: r,
       sourceUrl: `https://oqmd.org/materials/entry/${entryId}`,
       properties,
     };
+    // Set one by one rather than spread from one-field objects (one each per record).
+    if (spacegroup) entry.spacegroupSymbol = spacegroup;
+    if (structure) entry.structure = structure;
+    if (volume !== undefined) entry.volumeAngstrom3 = volume;
+    return entry;
   }
 }
 
