@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Source } from "../domain/source";
-import type { CanonicalEntry } from "../services/canonical-entry";
-import { prepareEntries, yieldToEventLoop, type PreparedEntries } from "../services/entry-batch";
+import { BatchBuilder, yieldToEventLoop, type PreparedEntries } from "../services/entry-batch";
 import { storeTakesCopy, writeEntries } from "../services/entry-writer";
 import { rawTextOnly, UnparsedRecord } from "../services/ingest-raw-text";
 import { IngestRunRecorder, type RunCounts } from "../services/ingest-run.recorder";
@@ -99,9 +98,10 @@ export async function runIngest(
   let release: string | null = null;
   let total: number | undefined;
   let lastPage: SourcePage | undefined;
-  let batch: CanonicalEntry[] = [];
   let withdrawn = 0;
   const encode = await storeTakesCopy(dataSource);
+  // Each entry is prepared (and, for COPY, encoded) as it is read, so that little of it lives until its batch is written.
+  let batch = new BatchBuilder(encode);
   // A run that has just inserted a whole batch most likely reads on into new records.
   let lastBatchAllNew = false;
 
@@ -150,13 +150,13 @@ export async function runIngest(
     });
   };
   /**
-   * Prepares the filled batch while the previous one is being written, then starts writing
-   * it once that write is done; returns without waiting for it.
+   * Closes the filled batch, then starts writing it once the previous write is done;
+   * returns without waiting for it.
    */
   const flush = async (checkpoint: Cursor | null | undefined) => {
     const cut = cutNow();
-    const prepared = await prepareEntries(batch, { encode, yieldEvery: READ_SLICE });
-    batch = [];
+    const prepared = batch.finish();
+    batch = new BatchBuilder(encode);
     await writing;
     writing = write(prepared, checkpoint, cut);
     writing.catch(() => undefined); // awaited by the next flush or at the end; this only keeps it from counting as unhandled
@@ -206,7 +206,7 @@ export async function runIngest(
           if (item instanceof UnparsedRecord && entry.raw === raw) entry.raw = rawTextOnly(item.text);
           // Set on the adapter's fresh object rather than spread into a copy (one per record).
           if (release && !entry.release) entry.release = release;
-          batch.push(entry);
+          batch.add(entry);
         } catch (error) {
           counts.skipped += 1;
           skipped.push({

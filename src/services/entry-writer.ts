@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { InvalidInputError } from "../errors";
-import type { CanonicalEntry, CanonicalProperty, WriteSummary } from "./canonical-entry";
+import type { CanonicalEntry, CanonicalProperty, CanonicalStructure, WriteSummary } from "./canonical-entry";
 import { prepareEntries, type EncodedBatch, type MaterialIdentity, type PreparedEntries } from "./entry-batch";
 import { rawJsonText } from "./ingest-raw-text";
-import { assignPolymorphs } from "./polymorph-assign.service";
+import { assignPolymorphs, type PolymorphCandidate } from "./polymorph-assign.service";
 
 export interface WriteOptions {
   /** The ingest run writing this batch: replaced values are kept in property_history with it. */
@@ -51,7 +51,7 @@ export interface WriteOptions {
  * content did not change are not touched, so a re-import writes nothing. A value that
  * did change is kept in property_history first, with the run that replaced it.
  * Run it inside a transaction: a batch lands whole or not at all. `records` may come
- * prepared (prepareEntries), as the ingest pipeline hands them over.
+ * prepared (BatchBuilder, prepareEntries), as the ingest pipeline hands them over.
  */
 export async function writeEntries(
   manager: EntityManager,
@@ -62,11 +62,9 @@ export async function writeEntries(
     return { inserted: 0, updated: 0, unchanged: 0 };
   }
   const mode = await batchModeOf(manager, options);
-  let prepared = isRecordList(records) ? await prepareEntries(records, { encode: mode.copy }) : records;
-  if (mode.copy && !prepared.encoded) {
-    const encoded = await prepareEntries(prepared.entries, { encode: true });
-    prepared = { ...encoded, recordCount: prepared.recordCount };
-  }
+  let prepared = isRecordList(records) ? prepareEntries(records, mode.copy) : records;
+  if (mode.copy && !prepared.encoded)
+    prepared = { ...prepareEntries(prepared.entries, true), recordCount: prepared.recordCount };
   let path: EntryPath = !mode.copy ? "upsert" : options.expectNew ? "guessNew" : "copyNew";
   let summary: WriteSummary | undefined;
   while (!summary) {
@@ -199,12 +197,7 @@ async function writeBatch(
 
   const placed = await assignPolymorphs(
     manager,
-    batch.map((e, i) => ({
-      materialId: materialIdOf[i] as number,
-      structure: e.structure,
-      spacegroupNumber: e.spacegroupNumber,
-      spacegroupSymbol: e.spacegroupSymbol,
-    })),
+    batch.map((e, i) => new EntryCandidate(materialIdOf[i] as number, e)),
     prepared.fingerprints,
   );
 
@@ -250,6 +243,30 @@ async function writeBatch(
   const inserted = insertedIds.size;
   const updated = updatedIds.size;
   return { inserted, updated, unchanged: prepared.recordCount - inserted - updated };
+}
+
+/**
+ * A batch entry as a polymorph candidate. Its structure and space group are read only
+ * for a structure not seen before: a prepared batch may hold its entries as COPY rows,
+ * read back on first use (see BatchBuilder).
+ */
+class EntryCandidate implements PolymorphCandidate {
+  constructor(
+    readonly materialId: number,
+    private readonly entry: CanonicalEntry,
+  ) {}
+
+  get structure(): CanonicalStructure | undefined {
+    return this.entry.structure;
+  }
+
+  get spacegroupNumber(): number | undefined {
+    return this.entry.spacegroupNumber;
+  }
+
+  get spacegroupSymbol(): string | undefined {
+    return this.entry.spacegroupSymbol;
+  }
 }
 
 /**

@@ -197,6 +197,20 @@ export class BinaryCopyRows {
     return this;
   }
 
+  /** Drops what was written after `offset`, where the rows numbered `rows` ended (an entry that failed midway). */
+  truncate(offset: number, rows: number): void {
+    if (offset < HEADER_BYTES || offset > this.at || rows > this.rows)
+      throw new RangeError(`cannot truncate to byte ${offset}`);
+    this.at = offset;
+    this.rows = rows;
+  }
+
+  /** Reads back the row that starts at `offset` (see BinaryRowReader). */
+  readRow(offset: number): BinaryRowReader {
+    if (offset < HEADER_BYTES || offset >= this.at) throw new RangeError(`no row starts at byte ${offset}`);
+    return new BinaryRowReader(this.buffer, this.view, offset);
+  }
+
   /**
    * Sends the rows into `table (columns)` on the transaction's own connection: all of
    * them, or only the rows within `ranges` (byte ranges [start, end) on row boundaries,
@@ -265,4 +279,79 @@ export class BinaryCopyRows {
 
 function viewOf(buffer: Buffer): DataView {
   return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
+}
+
+/**
+ * Reads the fields of one row written by BinaryCopyRows, in order, with the writer's types;
+ * a NULL field reads as undefined. For rows kept as their COPY bytes only: a batch that
+ * has to be written some other way reads its entries back from them.
+ */
+export class BinaryRowReader {
+  private at: number;
+
+  constructor(
+    private readonly buffer: Buffer,
+    private readonly view: DataView,
+    rowStart: number,
+  ) {
+    this.at = rowStart + 2; // past the field count
+  }
+
+  int4(): number | undefined {
+    return this.field(4, (at) => this.view.getInt32(at));
+  }
+
+  int2(): number | undefined {
+    return this.field(2, (at) => this.view.getInt16(at));
+  }
+
+  float8(): number | undefined {
+    return this.field(8, (at) => this.view.getFloat64(at));
+  }
+
+  text(): string | undefined {
+    const length = this.view.getInt32(this.at);
+    this.at += 4;
+    if (length < 0) return undefined;
+    const value = this.buffer.toString("utf8", this.at, this.at + length);
+    this.at += length;
+    return value;
+  }
+
+  timestamptz(): Date | undefined {
+    return this.field(8, (at) => new Date(POSTGRES_EPOCH_MS + Number(this.view.getBigInt64(at)) / 1000));
+  }
+
+  /** A one-dimensional float8[] (as float8Rows and float8Array write it). */
+  float8List(): number[] | undefined {
+    return this.array(() => this.float8() as number);
+  }
+
+  textList(): string[] | undefined {
+    return this.array(() => this.text() as string);
+  }
+
+  private array<T>(element: () => T): T[] | undefined {
+    const length = this.view.getInt32(this.at);
+    if (length < 0) {
+      this.at += 4;
+      return undefined;
+    }
+    const dimensions = this.view.getInt32(this.at + 4);
+    const count = dimensions === 0 ? 0 : this.view.getInt32(this.at + 16);
+    this.at += dimensions === 0 ? 16 : 24;
+    const values: T[] = [];
+    for (let i = 0; i < count; i++) values.push(element());
+    return values;
+  }
+
+  private field<T>(bytes: number, read: (at: number) => T): T | undefined {
+    const length = this.view.getInt32(this.at);
+    this.at += 4;
+    if (length < 0) return undefined;
+    if (length !== bytes) throw new Error(`a field of ${length} bytes where ${bytes} were written`);
+    const value = read(this.at);
+    this.at += length;
+    return value;
+  }
 }
