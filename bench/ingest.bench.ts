@@ -127,11 +127,14 @@ async function work(source: string, count: number, serverUrl: string, databaseUr
 }
 
 /**
- * Starts each run right after a checkpoint, so that a run does not pay for the one before
- * it: the first change to each page after a checkpoint writes the whole page to the WAL,
- * and which runs the server's own checkpoints fell into depended on their order (JARVIS 200k: database CPU 9.3–9.8 s when it came right after
- * OQMD 200k, 7.8–8.1 s after a checkpoint). Needs the right to checkpoint (superuser or
- * pg_checkpoint); without it the run goes ahead and its line says so.
+ * Starts each run right after a checkpoint, so that runs start alike whatever ran before:
+ * otherwise a run finds the shared buffers full of the previous run's dirty pages, and its
+ * backend writes them out as it needs the buffers (JARVIS 50k after OQMD 50k: 24,500
+ * buffers written by backends, against 17,000–19,000 after a checkpoint; the database CPU
+ * hardly differed at that size). A run that writes more WAL than the server's checkpoint
+ * distance still meets a checkpoint midway (JARVIS 200k writes 661 MB: database CPU
+ * 7.5–9.6 s over five runs). Needs the right to checkpoint (superuser or pg_checkpoint);
+ * without it the run goes ahead and its line says so.
  */
 async function checkpoint(dataSource: DataSource): Promise<boolean> {
   try {
