@@ -2,7 +2,7 @@ import { Composition, FormulaError } from "../engine/chem/composition";
 import { isElementSymbol } from "../engine/chem/elements";
 import { cartToFrac, latticeFromParameters } from "../engine/structure/crystal";
 import { canonicalUnitOf, type PropertyKey, toCanonicalValue } from "../domain/property-key";
-import type { CanonicalProperty, CanonicalStructure } from "../services/canonical-entry";
+import type { CanonicalProperty, CanonicalStructure, DraftProperty } from "../services/canonical-entry";
 import { RecordError } from "./ingest.errors";
 
 /**
@@ -235,7 +235,7 @@ export class PropertyList {
   ): this {
     if (value === undefined) return this;
     // Assigned one by one rather than spread from temporary objects: an ingest adds millions.
-    const property: { -readonly [K in keyof CanonicalProperty]: CanonicalProperty[K] } = {
+    const property: DraftProperty = {
       key,
       value: toCanonicalValue(key, value, sourceUnit),
       unit: canonicalUnitOf(key),

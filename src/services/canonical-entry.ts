@@ -48,8 +48,11 @@ export interface CanonicalEntry {
   readonly properties: readonly CanonicalProperty[];
 }
 
-/** An entry an adapter is still filling in (optional fields set only when the source has them). */
+/** An entry still being filled in (optional fields set only when the source has them). */
 export type DraftEntry = { -readonly [K in keyof CanonicalEntry]: CanonicalEntry[K] };
+
+/** A property still being filled in, as DraftEntry. */
+export type DraftProperty = { -readonly [K in keyof CanonicalProperty]: CanonicalProperty[K] };
 
 export interface WriteSummary {
   inserted: number;

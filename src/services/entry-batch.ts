@@ -2,7 +2,13 @@ import type { EntityManager } from "typeorm";
 import { Composition } from "../engine/chem/composition";
 import type { PropertyKey } from "../domain/property-key";
 import type { Source } from "../domain/source";
-import type { CanonicalEntry, CanonicalProperty, CanonicalStructure, DraftEntry } from "./canonical-entry";
+import type {
+  CanonicalEntry,
+  CanonicalProperty,
+  CanonicalStructure,
+  DraftEntry,
+  DraftProperty,
+} from "./canonical-entry";
 import { BinaryCopyRows, type BinaryRowReader } from "./ingest-copy";
 import { rawJsonText, rawTextOnly } from "./ingest-raw-text";
 import { structureFingerprint } from "./polymorph-assign.service";
@@ -325,7 +331,7 @@ function decodePropertyRow(row: BinaryRowReader): CanonicalProperty {
   row.int4(); // entry id
   row.int4(); // material id
   row.text(); // source, the entry's
-  const property: { -readonly [K in keyof CanonicalProperty]: CanonicalProperty[K] } = {
+  const property: DraftProperty = {
     key: row.text() as PropertyKey,
     unit: "",
   };
