@@ -36,6 +36,17 @@ export interface JobFilter {
 }
 
 /**
+ * How often pg-boss retries a job and when it gives up on a silent worker. Each job is
+ * sent with the policy of the server that queues it: the queue keeps the settings it was
+ * first created with (pg-boss creates a queue once and leaves an existing one as it is),
+ * so a changed MATGRAPH_JOB_EXPIRE_SECONDS or MATGRAPH_JOB_MAX_ATTEMPTS would otherwise
+ * never reach the jobs.
+ */
+function retryPolicy(settings: JobSettings): { retryLimit: number; retryDelay: number; expireInSeconds: number } {
+  return { retryLimit: settings.maxAttempts - 1, retryDelay: 1, expireInSeconds: settings.expireSeconds };
+}
+
+/**
  * Jobs as the API sees them. A job is a row in `jobs` (what users query and
  * subscribe to) plus a message in pg-boss's queue (what workers fetch, retry and
  * expire). Identical requests share one row: a queued, running or finished one is
@@ -57,12 +68,7 @@ export class JobQueue {
     });
     boss.on("error", () => undefined); // surfaced through the calls that fail; the event would crash the process otherwise
     await boss.start();
-    await boss.createQueue(COMPUTE_QUEUE, {
-      name: COMPUTE_QUEUE,
-      retryLimit: settings.maxAttempts - 1,
-      retryDelay: 1,
-      expireInSeconds: settings.expireSeconds,
-    });
+    await boss.createQueue(COMPUTE_QUEUE, { name: COMPUTE_QUEUE, ...retryPolicy(settings) });
     return new JobQueue(dataSource, boss, settings);
   }
 
@@ -102,7 +108,7 @@ export class JobQueue {
       throw new Error("job insert conflicted but no live job was found");
     }
     try {
-      await this.boss.send(COMPUTE_QUEUE, { jobId: job.id }, {});
+      await this.boss.send(COMPUTE_QUEUE, { jobId: job.id }, retryPolicy(this.settings));
     } catch (error) {
       await this.dataSource.query(
         `UPDATE jobs SET state = 'FAILED', error = $2, finished_at = now(), updated_at = clock_timestamp() WHERE id = $1`,
