@@ -1,6 +1,6 @@
 import path from "node:path";
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { HttpClient, type HttpClientOptions } from "./http-client";
-import { yieldToEventLoop } from "../services/entry-batch";
 import { UnparsedRecord } from "../services/ingest-raw-text";
 import { dumpRecordBatches, openDumpFile } from "./dump-reader";
 import type { Cursor, SourcePage } from "./source-adapter";
@@ -50,6 +50,11 @@ export function dumpName(target: string): string {
  */
 export const FIRST_PAGE_SIZE = 250;
 
+/** The size of a fresh listing's first page, for a listing of pages of `pageSize`. */
+export function firstPageSize(pageSize: number): number {
+  return Math.min(pageSize, FIRST_PAGE_SIZE);
+}
+
 /**
  * Records per page of a dump unless asked otherwise. A dump's page costs no request: it is
  * the unit of checkpoints and of reading ahead (the pipeline reads the next page while it
@@ -77,7 +82,7 @@ export async function* dumpPages(
     : openDumpFile(file);
   let records: unknown[] = [];
   let consumed = skip;
-  let size = Math.min(pageSize, FIRST_PAGE_SIZE);
+  let size = firstPageSize(pageSize);
   try {
     for await (const batch of dumpRecordBatches(stream)) {
       // Chunks already received are read without a turn of the event loop in between, and a

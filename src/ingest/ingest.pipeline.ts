@@ -1,6 +1,7 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { DataSource } from "typeorm";
 import type { Source } from "../domain/source";
-import { BatchBuilder, yieldToEventLoop, type PreparedEntries } from "../services/entry-batch";
+import { BatchBuilder, type PreparedEntries } from "../services/entry-batch";
 import { storeTakesCopy, writeEntries } from "../services/entry-writer";
 import { rawTextOnly, UnparsedRecord } from "../services/ingest-raw-text";
 import { IngestRunRecorder, type RunCounts } from "../services/ingest-run.recorder";

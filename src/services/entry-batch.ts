@@ -497,10 +497,6 @@ export function prepareEntries(records: readonly CanonicalEntry[], encode: boole
   return builder.finish();
 }
 
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Formula text → its material's identity. Parsing is pure and the same few formulas
  * recur across a dataset, so parses are kept (a bounded map, emptied when full).

@@ -6,7 +6,7 @@ import {
   DUMP_PAGE_SIZE,
   dumpName,
   dumpPages,
-  FIRST_PAGE_SIZE,
+  firstPageSize,
   httpClientFor,
   queryParams,
 } from "../adapter-options";
@@ -91,7 +91,7 @@ export class MaterialsProjectAdapter implements SourceAdapter {
     }
     let skip = from !== null && typeof from === "object" && typeof from["skip"] === "number" ? from["skip"] : 0;
     // A fresh listing starts with a short page (FIRST_PAGE_SIZE), the rest at full size.
-    let limit = from === null ? Math.min(this.pageSize, FIRST_PAGE_SIZE) : this.pageSize;
+    let limit = from === null ? firstPageSize(this.pageSize) : this.pageSize;
     for (;;) {
       const body = asRecord(
         await this.client.getJson(

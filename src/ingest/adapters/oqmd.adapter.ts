@@ -6,7 +6,7 @@ import {
   DUMP_PAGE_SIZE,
   dumpName,
   dumpPages,
-  FIRST_PAGE_SIZE,
+  firstPageSize,
   httpClientFor,
 } from "../adapter-options";
 import type { HttpClient } from "../http-client";
@@ -91,7 +91,7 @@ export class OqmdAdapter implements SourceAdapter {
         format: "json",
       }).toString()}`;
     // A fresh listing starts with a short page (FIRST_PAGE_SIZE); the next one is asked for at full size.
-    const firstLimit = Math.min(this.pageSize, FIRST_PAGE_SIZE);
+    const firstLimit = firstPageSize(this.pageSize);
     let url: string | null = typeof from === "string" ? from : pageUrl(0, firstLimit);
     let shortFirst = typeof from !== "string" && firstLimit < this.pageSize;
     while (url) {
