@@ -6,7 +6,21 @@ export default tseslint.config(
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly", __dirname: "readonly", require: "readonly", module: "readonly", setTimeout: "readonly", clearTimeout: "readonly", setImmediate: "readonly", fetch: "readonly", URL: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        console: "readonly",
+        Buffer: "readonly",
+        __dirname: "readonly",
+        require: "readonly",
+        module: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        setImmediate: "readonly",
+        fetch: "readonly",
+        URL: "readonly",
+      },
+    },
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
@@ -21,8 +35,28 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/store/**", "**/schema/**", "**/resolvers/**", "**/ingest/**", "**/services/**", "**/http/**", "**/cli/**", "**/config", "typeorm", "graphql", "pg", "express", "axios"], message: "src/engine imports nothing from the rest of the codebase" },
-            { group: ["node:fs", "fs", "node:http", "http", "node:net", "net"], message: "src/engine does no I/O: take contents as arguments" },
+            {
+              group: [
+                "**/store/**",
+                "**/schema/**",
+                "**/resolvers/**",
+                "**/ingest/**",
+                "**/services/**",
+                "**/http/**",
+                "**/cli/**",
+                "**/config",
+                "typeorm",
+                "graphql",
+                "pg",
+                "express",
+                "axios",
+              ],
+              message: "src/engine imports nothing from the rest of the codebase",
+            },
+            {
+              group: ["node:fs", "fs", "node:http", "http", "node:net", "net"],
+              message: "src/engine does no I/O: take contents as arguments",
+            },
           ],
         },
       ],

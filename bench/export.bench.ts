@@ -47,7 +47,6 @@ const PAIRS = [
   ["Pb", "Te"],
 ] as const;
 
-
 async function fill(databaseUrl: string, wantedRows: number): Promise<number> {
   const store = await openStore({ databaseUrl, migrate: true });
   const ds = store.dataSource;

@@ -32,7 +32,8 @@ import {
 } from "../src/engine/fem/index";
 
 const quick = process.argv.includes("--quick");
-const argValue = (flag: string): string | undefined => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
+const argValue = (flag: string): string | undefined =>
+  process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined;
 /**
  * CalculiX solver: SPOOLES (direct) was faster than ITERATIVE CHOLESKY on the slender
  * cantilever (39 k dofs: 13.7 s vs 29 s wall, same machine), but its factor grows with
@@ -40,7 +41,8 @@ const argValue = (flag: string): string | undefined => (process.argv.includes(fl
  * and the 1 M-unknown heat cube use the iterative solver.
  */
 const ccxSolverOverride = argValue("--ccx-solver");
-const ccxCantileverSolver = (dofs: number): string => ccxSolverOverride ?? (dofs <= 300_000 ? "SPOOLES" : "ITERATIVE CHOLESKY");
+const ccxCantileverSolver = (dofs: number): string =>
+  ccxSolverOverride ?? (dofs <= 300_000 ? "SPOOLES" : "ITERATIVE CHOLESKY");
 const ccxHeatSolver = ccxSolverOverride ?? "ITERATIVE CHOLESKY";
 const preconditioner = (argValue("--preconditioner") ?? "amg") as PreconditionerName;
 const ccxTimeoutS = Number(argValue("--ccx-timeout") ?? 3600);
@@ -58,7 +60,8 @@ function hasCcx(): boolean {
 
 function nodeLines(mesh: Mesh): string {
   const lines: string[] = [];
-  for (let n = 0; n < mesh.nodeCount; n++) lines.push(`${n + 1},${mesh.coordinates[3 * n]},${mesh.coordinates[3 * n + 1]},${mesh.coordinates[3 * n + 2]}`);
+  for (let n = 0; n < mesh.nodeCount; n++)
+    lines.push(`${n + 1},${mesh.coordinates[3 * n]},${mesh.coordinates[3 * n + 1]},${mesh.coordinates[3 * n + 2]}`);
   return lines.join("\n");
 }
 
@@ -67,7 +70,8 @@ function elementLines(mesh: Mesh, npe: number): string {
   const lines: string[] = [];
   for (let e = 0; e < mesh.elementCount; e++) {
     const ids = [e + 1, ...Array.from(mesh.connectivity.subarray(e * npe, e * npe + npe), (n) => n + 1)];
-    for (let i = 0; i < ids.length; i += 15) lines.push(ids.slice(i, i + 15).join(",") + (i + 15 < ids.length ? "," : ""));
+    for (let i = 0; i < ids.length; i += 15)
+      lines.push(ids.slice(i, i + 15).join(",") + (i + 15 < ids.length ? "," : ""));
   }
   return lines.join("\n");
 }
@@ -84,28 +88,45 @@ function setLines(nodes: Int32Array): string {
  * its CPU seconds and peak memory are known too; the machine may be shared, and CPU time
  * is the fairer comparison then. Returns null on failure or after `timeoutS` seconds.
  */
-function runCcx(input: string): { seconds: number; cpuSeconds: number | null; peakRssMB: number | null; dat: string } | null {
+function runCcx(
+  input: string,
+): { seconds: number; cpuSeconds: number | null; peakRssMB: number | null; dat: string } | null {
   const dir = mkdtempSync(path.join(tmpdir(), "fem-bench-ccx-"));
   try {
     writeFileSync(path.join(dir, "job.inp"), input);
     const timed = existsSync("/usr/bin/time");
     const t0 = performance.now();
-    const run = spawnSync(timed ? "/usr/bin/time" : "ccx", timed ? ["-f", "%U %S %M", "-o", "time.txt", "ccx", "-i", "job"] : ["-i", "job"], {
-      cwd: dir,
-      encoding: "utf8",
-      env: { ...process.env, OMP_NUM_THREADS: "1" },
-      maxBuffer: 1 << 28,
-      timeout: ccxTimeoutS * 1000,
-    });
+    const run = spawnSync(
+      timed ? "/usr/bin/time" : "ccx",
+      timed ? ["-f", "%U %S %M", "-o", "time.txt", "ccx", "-i", "job"] : ["-i", "job"],
+      {
+        cwd: dir,
+        encoding: "utf8",
+        env: { ...process.env, OMP_NUM_THREADS: "1" },
+        maxBuffer: 1 << 28,
+        timeout: ccxTimeoutS * 1000,
+      },
+    );
     if (run.error || run.status !== 0) {
-      log(`  ccx failed (${run.error ? run.error.message : `exit ${run.status}`}): ${(run.stdout ?? "").split("\n").filter((l) => /error/i.test(l)).slice(0, 3).join(" | ")}`);
+      log(
+        `  ccx failed (${run.error ? run.error.message : `exit ${run.status}`}): ${(run.stdout ?? "")
+          .split("\n")
+          .filter((l) => /error/i.test(l))
+          .slice(0, 3)
+          .join(" | ")}`,
+      );
       return null;
     }
     const seconds = (performance.now() - t0) / 1000;
     let cpuSeconds: number | null = null;
     let peakRssMB: number | null = null;
     if (timed) {
-      const [user, sys, maxKb] = readFileSync(path.join(dir, "time.txt"), "utf8").trim().split("\n").pop()!.split(" ").map(Number);
+      const [user, sys, maxKb] = readFileSync(path.join(dir, "time.txt"), "utf8")
+        .trim()
+        .split("\n")
+        .pop()!
+        .split(" ")
+        .map(Number);
       cpuSeconds = (user as number) + (sys as number);
       peakRssMB = (maxKb as number) / 1024;
     }
@@ -153,7 +174,8 @@ function cantilever(nx: number, n: number, ccx: boolean): void {
     tolerance: 1e-8,
     maxIterations: 50_000,
     onProgress: (e) => {
-      if (e.stage === "solve" && (e.iteration ?? 0) % 50 === 0) log(`  iteration ${e.iteration}, residual ${e.relativeResidual?.toExponential(2)}`);
+      if (e.stage === "solve" && (e.iteration ?? 0) % 50 === 0)
+        log(`  iteration ${e.iteration}, residual ${e.relativeResidual?.toExponential(2)}`);
     },
   });
   const t2 = performance.now();
@@ -175,17 +197,28 @@ function cantilever(nx: number, n: number, ccx: boolean): void {
     }
     const solver = ccxCantileverSolver(system.dofs);
     const inp = [
-      "*NODE", nodeLines(mesh),
-      "*ELEMENT, TYPE=C3D8I, ELSET=EALL", elementLines(mesh, 8),
-      "*NSET, NSET=FIXED", setLines(mesh.nodeSets.get("fixed") as Int32Array),
-      "*NSET, NSET=TIP", setLines(tip),
-      "*MATERIAL, NAME=STEEL", "*ELASTIC", `${E},${nu}`,
+      "*NODE",
+      nodeLines(mesh),
+      "*ELEMENT, TYPE=C3D8I, ELSET=EALL",
+      elementLines(mesh, 8),
+      "*NSET, NSET=FIXED",
+      setLines(mesh.nodeSets.get("fixed") as Int32Array),
+      "*NSET, NSET=TIP",
+      setLines(tip),
+      "*MATERIAL, NAME=STEEL",
+      "*ELASTIC",
+      `${E},${nu}`,
       "*SOLID SECTION, ELSET=EALL, MATERIAL=STEEL",
-      "*BOUNDARY", "FIXED,1,3",
-      `*STEP`, `*STATIC, SOLVER=${solver}`,
-      "*CLOAD", loads.join("\n"),
-      "*NODE PRINT, NSET=TIP", "U",
-      "*END STEP", "",
+      "*BOUNDARY",
+      "FIXED,1,3",
+      `*STEP`,
+      `*STATIC, SOLVER=${solver}`,
+      "*CLOAD",
+      loads.join("\n"),
+      "*NODE PRINT, NSET=TIP",
+      "U",
+      "*END STEP",
+      "",
     ].join("\n");
     log(`  running ccx (${solver})`);
     const run = runCcx(inp);
@@ -216,7 +249,8 @@ function cantilever(nx: number, n: number, ccx: boolean): void {
       ccxPeakRssMB,
       ccxTipDeflection,
       timeRatio: ccxSolveSeconds === null ? null : solveSeconds / ccxSolveSeconds,
-      deflectionDiff: ccxTipDeflection === null ? null : Math.abs(tipDeflection - ccxTipDeflection) / Math.abs(ccxTipDeflection),
+      deflectionDiff:
+        ccxTipDeflection === null ? null : Math.abs(tipDeflection - ccxTipDeflection) / Math.abs(ccxTipDeflection),
     }),
   );
 }
@@ -226,7 +260,10 @@ function heatCube(n: number, ccx: boolean): void {
   const model = {
     mesh,
     material: thermalMaterial({ conductivityWPerMK: 50, densityKgM3: 7850, heatCapacityJPerKgK: 460 }),
-    fixedTemperatures: [{ nodes: "xmin", temperatureK: 400 }, { nodes: "xmax", temperatureK: 300 }],
+    fixedTemperatures: [
+      { nodes: "xmin", temperatureK: 400 },
+      { nodes: "xmax", temperatureK: 300 },
+    ],
     convection: [{ faces: "ymin", coefficientWPerM2K: 100, ambientK: 293 }],
   };
   log(`heat cube hex8 ${n}^3: ${mesh.nodeCount} unknowns`);
@@ -248,23 +285,46 @@ function heatCube(n: number, ccx: boolean): void {
     // Face ymin of a C3D8/DC3D8 brick is CalculiX face S3 (nodes 1-2-6-5).
     for (let e = 0; e < mesh.elementCount; e++) {
       const conn = mesh.connectivity.subarray(8 * e, 8 * e + 8);
-      if (mesh.coordinates[3 * (conn[0] as number) + 1] === 0 && mesh.coordinates[3 * (conn[1] as number) + 1] === 0 && mesh.coordinates[3 * (conn[5] as number) + 1] === 0)
+      if (
+        mesh.coordinates[3 * (conn[0] as number) + 1] === 0 &&
+        mesh.coordinates[3 * (conn[1] as number) + 1] === 0 &&
+        mesh.coordinates[3 * (conn[5] as number) + 1] === 0
+      )
         film.push(`${e + 1},F3,293,100`);
     }
     const inp = [
-      "*NODE, NSET=NALL", nodeLines(mesh),
-      "*ELEMENT, TYPE=DC3D8, ELSET=EALL", elementLines(mesh, 8),
-      "*NSET, NSET=HOT", setLines(mesh.nodeSets.get("xmin")!),
-      "*NSET, NSET=COLD", setLines(mesh.nodeSets.get("xmax")!),
-      `*NSET, NSET=PROBE`, `${probe + 1}`,
-      "*MATERIAL, NAME=STEEL", "*CONDUCTIVITY", "50", "*DENSITY", "7850", "*SPECIFIC HEAT", "460",
+      "*NODE, NSET=NALL",
+      nodeLines(mesh),
+      "*ELEMENT, TYPE=DC3D8, ELSET=EALL",
+      elementLines(mesh, 8),
+      "*NSET, NSET=HOT",
+      setLines(mesh.nodeSets.get("xmin")!),
+      "*NSET, NSET=COLD",
+      setLines(mesh.nodeSets.get("xmax")!),
+      `*NSET, NSET=PROBE`,
+      `${probe + 1}`,
+      "*MATERIAL, NAME=STEEL",
+      "*CONDUCTIVITY",
+      "50",
+      "*DENSITY",
+      "7850",
+      "*SPECIFIC HEAT",
+      "460",
       "*SOLID SECTION, ELSET=EALL, MATERIAL=STEEL",
-      "*INITIAL CONDITIONS, TYPE=TEMPERATURE", "NALL,293",
-      "*STEP", `*HEAT TRANSFER, STEADY STATE, SOLVER=${ccxHeatSolver}`, "1,1",
-      "*BOUNDARY", "HOT,11,11,400", "COLD,11,11,300",
-      "*FILM", film.join("\n"),
-      "*NODE PRINT, NSET=PROBE", "NT",
-      "*END STEP", "",
+      "*INITIAL CONDITIONS, TYPE=TEMPERATURE",
+      "NALL,293",
+      "*STEP",
+      `*HEAT TRANSFER, STEADY STATE, SOLVER=${ccxHeatSolver}`,
+      "1,1",
+      "*BOUNDARY",
+      "HOT,11,11,400",
+      "COLD,11,11,300",
+      "*FILM",
+      film.join("\n"),
+      "*NODE PRINT, NSET=PROBE",
+      "NT",
+      "*END STEP",
+      "",
     ].join("\n");
     log(`  running ccx (${ccxHeatSolver})`);
     const run = runCcx(inp);
@@ -307,9 +367,21 @@ function main(): void {
   const ccx = hasCcx() && !process.argv.includes("--no-ccx");
   log(ccx ? "ccx found: comparing with CalculiX" : "ccx not found: ccx fields are null");
   // Cubic elements; the largest has 501·26·26·3 = 1 016 028 dofs.
-  const beams: [number, number][] = argValue("--beams")
-    ?.split(",")
-    .map((size) => size.split("x").map(Number) as [number, number]) ?? (quick ? [[40, 2], [80, 4], [160, 8]] : [[100, 5], [240, 12], [500, 25]]);
+  const beams: [number, number][] =
+    argValue("--beams")
+      ?.split(",")
+      .map((size) => size.split("x").map(Number) as [number, number]) ??
+    (quick
+      ? [
+          [40, 2],
+          [80, 4],
+          [160, 8],
+        ]
+      : [
+          [100, 5],
+          [240, 12],
+          [500, 25],
+        ]);
   const only = argValue("--only");
   if (!process.argv.includes("--only") || only === "cantilever") for (const [nx, n] of beams) cantilever(nx, n, ccx);
   if (!process.argv.includes("--only") || only === "heat") heatCube(quick ? 20 : 100, ccx);

@@ -27,6 +27,7 @@ interface Task {
   readonly randomForestMae: number;
 }
 
+// prettier-ignore
 const TASKS: Task[] = [
   { name: "aflow_bulk_modulus", dir: ["crabnet", "aflow__ael_bulk_modulus_vrh"], unit: "GPa", crabnetMae: 8.69, randomForestMae: 11.91 },
   { name: "aflow_shear_modulus", dir: ["crabnet", "aflow__ael_shear_modulus_vrh"], unit: "GPa", crabnetMae: 9.08, randomForestMae: 10.09 },
@@ -81,7 +82,8 @@ async function main(): Promise<void> {
   const models = (option("models") ?? "gbdt").split(",") as ModelKind[];
   const bagsOption = option("bags") ?? "auto";
   const fixedBags = bagsOption === "auto" ? undefined : Number(bagsOption);
-  if (fixedBags !== undefined && !(Number.isInteger(fixedBags) && fixedBags >= 1)) throw new Error(`--bags must be a positive integer or "auto", got "${bagsOption}"`);
+  if (fixedBags !== undefined && !(Number.isInteger(fixedBags) && fixedBags >= 1))
+    throw new Error(`--bags must be a positive integer or "auto", got "${bagsOption}"`);
   const extra = JSON.parse(option("params") ?? "{}") as Record<string, unknown>;
   const featurizer = new MagpieFeaturizer();
   for (const task of TASKS) {
@@ -97,7 +99,9 @@ async function main(): Promise<void> {
     const train = featurizeRows(featurizer, trainCsv.rows);
     const val = featurizeRows(featurizer, valCsv.rows);
     const featurizeSeconds = seconds(t0);
-    console.error(`${task.name}: ${train.x.rows} train, ${val.x.rows} val rows featurised in ${featurizeSeconds.toFixed(1)} s`);
+    console.error(
+      `${task.name}: ${train.x.rows} train, ${val.x.rows} val rows featurised in ${featurizeSeconds.toFixed(1)} s`,
+    );
     // The CLI's default: fold bags on small tables, one booster on large ones.
     const bags = fixedBags ?? recommendedBags(train.x.rows);
     for (const kind of models) {

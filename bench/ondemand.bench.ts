@@ -62,7 +62,9 @@ async function benchDatabase(): Promise<{ url: string; wipe: boolean }> {
 }
 
 function subset(parts: string[], rows: number, dir: string): string {
-  const lines = readFileSync(path.join(sharedDataDir(), ...parts), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const lines = readFileSync(path.join(sharedDataDir(), ...parts), "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "");
   const folder = path.join(dir, parts.at(-2) as string);
   mkdirSync(folder, { recursive: true });
   const file = path.join(folder, parts.at(-1) as string);
@@ -71,7 +73,10 @@ function subset(parts: string[], rows: number, dir: string): string {
 }
 
 function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot(), "bin", "matgraph.js"), "worker"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(repoRoot(), "bin", "matgraph.js"), "worker"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stderr!.resume();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("worker did not start")), 60_000);
@@ -119,7 +124,10 @@ async function main(): Promise<void> {
   };
   const waitForJobs = async (ids: string[]): Promise<void> => {
     for (;;) {
-      const rows: Array<{ state: string; error: string | null }> = await store.dataSource.query(`SELECT state, error FROM jobs WHERE id = ANY($1::uuid[])`, [ids]);
+      const rows: Array<{ state: string; error: string | null }> = await store.dataSource.query(
+        `SELECT state, error FROM jobs WHERE id = ANY($1::uuid[])`,
+        [ids],
+      );
       const failed = rows.find((r) => r.state === "FAILED" || r.state === "CANCELLED");
       if (failed) throw new Error(`a job ended ${failed.state}: ${failed.error}`);
       if (rows.every((r) => r.state === "SUCCEEDED")) return;
@@ -131,13 +139,25 @@ async function main(): Promise<void> {
   try {
     progress("importing band gaps…");
     const dir = mkdtempSync(path.join(tmpdir(), "matgraph-bench-ondemand-"));
-    await importCsv(store.dataSource, { file: subset(["benchmarks", "crabnet", "aflow__Egap", "train.csv"], ROWS_PER_SOURCE, dir), source: Source.AFLOW, key: PropertyKey.BAND_GAP });
-    await importCsv(store.dataSource, { file: subset(["benchmarks", "matbench", "mp_gap.csv"], ROWS_PER_SOURCE, dir), source: Source.MP, key: PropertyKey.BAND_GAP });
+    await importCsv(store.dataSource, {
+      file: subset(["benchmarks", "crabnet", "aflow__Egap", "train.csv"], ROWS_PER_SOURCE, dir),
+      source: Source.AFLOW,
+      key: PropertyKey.BAND_GAP,
+    });
+    await importCsv(store.dataSource, {
+      file: subset(["benchmarks", "matbench", "mp_gap.csv"], ROWS_PER_SOURCE, dir),
+      source: Source.MP,
+      key: PropertyKey.BAND_GAP,
+    });
     const [{ n: materials }] = await store.dataSource.query(`SELECT count(*)::int AS n FROM materials`);
 
     workers.push(await startWorker(workerEnv));
     progress("training the default band-gap model (ml.train job)…");
-    const trainInput = await trainModelJobInput(store.dataSource, { key: PropertyKey.BAND_GAP, sources: [Source.AFLOW, Source.MP], makeDefault: true });
+    const trainInput = await trainModelJobInput(store.dataSource, {
+      key: PropertyKey.BAND_GAP,
+      sources: [Source.AFLOW, Source.MP],
+      makeDefault: true,
+    });
     const trainStart = process.hrtime.bigint();
     const { job: trainJob } = await system.jobs.submit(TRAIN_MODEL_KIND, { ...trainInput }, { client: "bench" });
     await waitForJobs([trainJob.id]);
@@ -158,7 +178,8 @@ async function main(): Promise<void> {
     const timed = async (): Promise<number> => {
       const start = process.hrtime.bigint();
       const data = await gql<{ materials: { edges: unknown[] } }>(query, { first: PAGE });
-      if (data.materials.edges.length !== PAGE) throw new Error(`page has ${data.materials.edges.length} materials, expected ${PAGE}`);
+      if (data.materials.edges.length !== PAGE)
+        throw new Error(`page has ${data.materials.edges.length} materials, expected ${PAGE}`);
       return Number(process.hrtime.bigint() - start) / 1e6;
     };
     const emptyCache = async () => {
@@ -249,7 +270,10 @@ async function main(): Promise<void> {
     workers.push(await startWorker(workerEnv));
     const batchStart = process.hrtime.bigint();
     const ids: string[] = [];
-    for (let i = 0; i < BATCH_JOBS; i++) ids.push((await gql<{ simulate: { id: string } }>(simulate, { input: mdInput(runSeed + 1 + i) }, true)).simulate.id);
+    for (let i = 0; i < BATCH_JOBS; i++)
+      ids.push(
+        (await gql<{ simulate: { id: string } }>(simulate, { input: mdInput(runSeed + 1 + i) }, true)).simulate.id,
+      );
     await waitForJobs(ids);
     const batchSeconds = Number(process.hrtime.bigint() - batchStart) / 1e9;
     emit({

@@ -9,4 +9,14 @@ import { PropertyIndexesByEntry1764800000000 } from "./1764800000000-property-in
 import { IngestKeysByteOrder1764900000000 } from "./1764900000000-ingest-keys-byte-order";
 
 /** Every migration, oldest first. Listed explicitly so that compiled and test builds load the same set. */
-export const MIGRATIONS = [InitialSchema1764000000000, IngestHistoryPolymorphs1764100000000, Jobs1764200000000, DescriptorsModelsTransfer1764300000000, PropertyEntryMaterialKey1764400000000, ModelDefaultHistory1764600000000, EntryRawAsSent1764700000000, PropertyIndexesByEntry1764800000000, IngestKeysByteOrder1764900000000];
+export const MIGRATIONS = [
+  InitialSchema1764000000000,
+  IngestHistoryPolymorphs1764100000000,
+  Jobs1764200000000,
+  DescriptorsModelsTransfer1764300000000,
+  PropertyEntryMaterialKey1764400000000,
+  ModelDefaultHistory1764600000000,
+  EntryRawAsSent1764700000000,
+  PropertyIndexesByEntry1764800000000,
+  IngestKeysByteOrder1764900000000,
+];

@@ -79,7 +79,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     .filter(Boolean);
   const readsNeedToken = readBoolean(env, "MATGRAPH_PRIVATE_READS", false);
   if (readsNeedToken && adminTokens.length === 0) {
-    throw new ConfigError("MATGRAPH_PRIVATE_READS=true needs at least one token in MATGRAPH_TOKENS, or nobody could read");
+    throw new ConfigError(
+      "MATGRAPH_PRIVATE_READS=true needs at least one token in MATGRAPH_TOKENS, or nobody could read",
+    );
   }
   return Object.freeze({
     databaseUrl,

@@ -11,7 +11,11 @@ export function setLogLevel(level: Level): void {
 function write(level: Level, message: string, detail?: unknown): void {
   if (ORDER[level] < ORDER[threshold]) return;
   const suffix =
-    detail === undefined ? "" : detail instanceof Error ? `: ${detail.stack ?? detail.message}` : ` ${JSON.stringify(detail)}`;
+    detail === undefined
+      ? ""
+      : detail instanceof Error
+        ? `: ${detail.stack ?? detail.message}`
+        : ` ${JSON.stringify(detail)}`;
   process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message}${suffix}\n`);
 }
 

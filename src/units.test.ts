@@ -19,7 +19,12 @@ describe("unit conversion", () => {
   });
 
   it("round-trips through every pair of one dimension", () => {
-    for (const [a, b] of [["GPa", "kbar"], ["eV/atom", "meV/atom"], ["K", "°C"], ["g/cm^3", "kg/m^3"]] as const) {
+    for (const [a, b] of [
+      ["GPa", "kbar"],
+      ["eV/atom", "meV/atom"],
+      ["K", "°C"],
+      ["g/cm^3", "kg/m^3"],
+    ] as const) {
       expect(convertUnit(convertUnit(123.456, a, b), b, a)).toBeCloseTo(123.456, 9);
     }
   });

@@ -49,10 +49,23 @@ describe(`matgraph CLI on ${STORE_KIND}`, () => {
     expect(first.code).toBe(0);
     expect(first.stdout).toContain("rows read: 4");
     expect(first.stdout).toContain("inserted:  2");
-    expect(first.stdout).toMatch(/line 4: invalid formula "Bad1": element symbols start with a capital letter|line 4: invalid formula "Bad1"/);
+    expect(first.stdout).toMatch(
+      /line 4: invalid formula "Bad1": element symbols start with a capital letter|line 4: invalid formula "Bad1"/,
+    );
     expect(first.stdout).toContain('line 5: value "" is not a number');
 
-    const again = run(["import", "csv", file, "--source", "USER", "--property", "BAND_GAP", "--method", "expt", "--json"]);
+    const again = run([
+      "import",
+      "csv",
+      file,
+      "--source",
+      "USER",
+      "--property",
+      "BAND_GAP",
+      "--method",
+      "expt",
+      "--json",
+    ]);
     const summary = JSON.parse(again.stdout);
     expect(summary).toMatchObject({ rows: 4, inserted: 0, unchanged: 2 });
     expect(summary.skipped).toHaveLength(2);
@@ -97,10 +110,15 @@ describe(`matgraph CLI on ${STORE_KIND}`, () => {
     const res = await fetch(endpoint, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: `{ materialByFormula(formula: "AsGa") { formula properties { value unit source } } }` }),
+      body: JSON.stringify({
+        query: `{ materialByFormula(formula: "AsGa") { formula properties { value unit source } } }`,
+      }),
     });
     const body = (await res.json()) as { data: { materialByFormula: unknown } };
-    expect(body.data.materialByFormula).toEqual({ formula: "AsGa", properties: [{ value: 1.42, unit: "eV", source: "USER" }] });
+    expect(body.data.materialByFormula).toEqual({
+      formula: "AsGa",
+      properties: [{ value: 1.42, unit: "eV", source: "USER" }],
+    });
     const exited = new Promise<number | null>((resolve) => server!.once("exit", (code) => resolve(code)));
     server.kill("SIGTERM");
     expect(await exited).toBe(0);

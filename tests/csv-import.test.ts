@@ -70,23 +70,43 @@ describe(`CSV import on ${STORE_KIND}`, () => {
        ORDER BY m.formula, p.value`,
     );
     expect(rows.map((r: { formula: string }) => r.formula)).toEqual(["ClNa", "ClNa", "CuH10O9S", "Fe2O3", "FeNi"]);
-    expect(rows[3]).toMatchObject({ value: 210.5, unit: "GPa", source_value: 210.5, source_unit: "GPa", method: "AEL" });
+    expect(rows[3]).toMatchObject({
+      value: 210.5,
+      unit: "GPa",
+      source_value: 210.5,
+      source_unit: "GPa",
+      method: "AEL",
+    });
     expect(rows[0].source_id).toBe("mixed_bulk/train.csv:ClNa#0");
     expect(rows[1].source_id).toBe("mixed_bulk/train.csv:ClNa#1");
   });
 
   it("re-importing the same file changes nothing", async () => {
     const file = path.join(dir, "mixed_bulk", "train.csv");
-    const before = await store.dataSource.query(`SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`);
-    const summary = await importCsv(store.dataSource, { file, source: Source.AFLOW, key: PropertyKey.BULK_MODULUS_VRH, method: "AEL" });
+    const before = await store.dataSource.query(
+      `SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`,
+    );
+    const summary = await importCsv(store.dataSource, {
+      file,
+      source: Source.AFLOW,
+      key: PropertyKey.BULK_MODULUS_VRH,
+      method: "AEL",
+    });
     expect(summary).toMatchObject({ inserted: 0, updated: 0, unchanged: 5 });
-    const after = await store.dataSource.query(`SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`);
+    const after = await store.dataSource.query(
+      `SELECT entry_id, key, value, updated_at FROM properties ORDER BY entry_id, key`,
+    );
     expect(after).toEqual(before);
   });
 
   it("a changed value updates its entry in place", async () => {
     const file = csvFile("mixed_bulk", mixed.replace("Fe2O3,210.5", "Fe2O3,211.5"));
-    const summary = await importCsv(store.dataSource, { file, source: Source.AFLOW, key: PropertyKey.BULK_MODULUS_VRH, method: "AEL" });
+    const summary = await importCsv(store.dataSource, {
+      file,
+      source: Source.AFLOW,
+      key: PropertyKey.BULK_MODULUS_VRH,
+      method: "AEL",
+    });
     expect(summary).toMatchObject({ inserted: 0, updated: 1, unchanged: 4 });
     const [row] = await store.dataSource.query(
       `SELECT p.value FROM properties p JOIN materials m ON m.id = p.material_id WHERE m.formula = 'Fe2O3'`,
@@ -113,9 +133,9 @@ describe(`CSV import on ${STORE_KIND}`, () => {
 
   it("refuses a file without a formula header", async () => {
     const file = csvFile("no_header", "Fe2O3,1\nNaCl,2\n");
-    await expect(
-      importCsv(store.dataSource, { file, source: Source.USER, key: PropertyKey.BAND_GAP }),
-    ).rejects.toThrow(/header naming a "formula" column/);
+    await expect(importCsv(store.dataSource, { file, source: Source.USER, key: PropertyKey.BAND_GAP })).rejects.toThrow(
+      /header naming a "formula" column/,
+    );
     const [run] = await store.dataSource.query(`SELECT status, error FROM ingest_runs ORDER BY id DESC LIMIT 1`);
     expect(run.status).toBe("failed");
   });
@@ -129,21 +149,24 @@ describe(`CSV import on ${STORE_KIND}`, () => {
   });
 
   const realFile = ["benchmarks", "crabnet", "aflow__ael_shear_modulus_vrh", "train.csv"] as const;
-  it.skipIf(!hasSharedFile(...realFile))(`imports the real AFLOW shear-modulus benchmark file${SKIP_REASON}`, async () => {
-    const summary = await importCsv(store.dataSource, {
-      file: sharedData(...realFile),
-      source: Source.AFLOW,
-      key: PropertyKey.SHEAR_MODULUS_VRH,
-      method: "AEL",
-    });
-    expect(summary.rows).toBe(3428);
-    expect(summary.skipped).toEqual([]);
-    expect(summary.inserted).toBe(3428);
-    const [stats] = await store.dataSource.query(
-      `SELECT count(*)::int AS n, min(value) AS lo, max(value) AS hi FROM properties WHERE key = 'SHEAR_MODULUS_VRH'`,
-    );
-    expect(stats.n).toBe(3428);
-    expect(stats.lo).toBeGreaterThanOrEqual(0);
-    expect(stats.hi).toBeLessThan(1000);
-  });
+  it.skipIf(!hasSharedFile(...realFile))(
+    `imports the real AFLOW shear-modulus benchmark file${SKIP_REASON}`,
+    async () => {
+      const summary = await importCsv(store.dataSource, {
+        file: sharedData(...realFile),
+        source: Source.AFLOW,
+        key: PropertyKey.SHEAR_MODULUS_VRH,
+        method: "AEL",
+      });
+      expect(summary.rows).toBe(3428);
+      expect(summary.skipped).toEqual([]);
+      expect(summary.inserted).toBe(3428);
+      const [stats] = await store.dataSource.query(
+        `SELECT count(*)::int AS n, min(value) AS lo, max(value) AS hi FROM properties WHERE key = 'SHEAR_MODULUS_VRH'`,
+      );
+      expect(stats.n).toBe(3428);
+      expect(stats.lo).toBeGreaterThanOrEqual(0);
+      expect(stats.hi).toBeLessThan(1000);
+    },
+  );
 });

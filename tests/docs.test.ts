@@ -18,7 +18,12 @@ import { TEST_DATABASE_URL } from "./support/test-store";
  * run by CI as they are, or are not commands.)
  */
 const ROOT = path.resolve(__dirname, "..");
-const FILES = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => path.join("docs", f))];
+const FILES = [
+  "README.md",
+  ...readdirSync(path.join(ROOT, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .map((f) => path.join("docs", f)),
+];
 
 function shellBlocks(markdown: string): string[] {
   return [...markdown.matchAll(/^```sh\n([\s\S]*?)^```/gm)].map((m) => m[1] as string);

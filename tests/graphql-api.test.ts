@@ -35,7 +35,13 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
   let t: TestServer;
   let entries: CanonicalEntry[];
   const materialsOf = (pick: (e: CanonicalEntry, c: Composition) => boolean): string[] =>
-    [...new Set(entries.filter((e) => pick(e, Composition.parse(e.formula))).map((e) => Composition.parse(e.formula).reducedFormula))].sort();
+    [
+      ...new Set(
+        entries
+          .filter((e) => pick(e, Composition.parse(e.formula)))
+          .map((e) => Composition.parse(e.formula).reducedFormula),
+      ),
+    ].sort();
 
   beforeAll(async () => {
     t = await startTestServer();
@@ -45,7 +51,10 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
     await t?.close();
   });
 
-  async function allPages(variables: Record<string, unknown>, pageSize: number): Promise<{ formulas: string[]; total: number; nodes: Node[] }> {
+  async function allPages(
+    variables: Record<string, unknown>,
+    pageSize: number,
+  ): Promise<{ formulas: string[]; total: number; nodes: Node[] }> {
     const nodes: Node[] = [];
     let after: string | null = null;
     let total = -1;
@@ -73,10 +82,26 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
   });
 
   it.each([
-    ["hasAll", { elements: { hasAll: ["Fe", "O"] } }, (c: Composition) => c.elements.includes("Fe") && c.elements.includes("O")],
-    ["hasAny", { elements: { hasAny: ["Zn", "Mg"] } }, (c: Composition) => c.elements.some((e) => e === "Zn" || e === "Mg")],
-    ["hasOnly", { elements: { hasOnly: ["Fe", "Ni", "O"] } }, (c: Composition) => c.elements.every((e) => ["Fe", "Ni", "O"].includes(e))],
-    ["excludes", { elements: { excludes: ["O", "S", "N"] } }, (c: Composition) => !c.elements.some((e) => ["O", "S", "N"].includes(e))],
+    [
+      "hasAll",
+      { elements: { hasAll: ["Fe", "O"] } },
+      (c: Composition) => c.elements.includes("Fe") && c.elements.includes("O"),
+    ],
+    [
+      "hasAny",
+      { elements: { hasAny: ["Zn", "Mg"] } },
+      (c: Composition) => c.elements.some((e) => e === "Zn" || e === "Mg"),
+    ],
+    [
+      "hasOnly",
+      { elements: { hasOnly: ["Fe", "Ni", "O"] } },
+      (c: Composition) => c.elements.every((e) => ["Fe", "Ni", "O"].includes(e)),
+    ],
+    [
+      "excludes",
+      { elements: { excludes: ["O", "S", "N"] } },
+      (c: Composition) => !c.elements.some((e) => ["O", "S", "N"].includes(e)),
+    ],
     ["nelements", { nelements: { min: 3, max: 3 } }, (c: Composition) => c.nelements === 3],
     ["chemsys in any order", { chemsys: "O-Ni-Fe" }, (c: Composition) => c.chemicalSystem === "Fe-Ni-O"],
     ["formula in any multiple", { formula: "Fe4Ni2O6" }, (c: Composition) => c.reducedFormula === "Fe2NiO3"],
@@ -99,8 +124,10 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
 
     const range = { key: "BULK_MODULUS_VRH", min: 120, max: 200, source: "AFLOW" };
     const res = await allPages({ filter: { properties: [range] } }, 100);
-    const expected = materialsOf((e) =>
-      e.source === "AFLOW" && e.properties.some((p) => p.key === "BULK_MODULUS_VRH" && p.value! >= 120 && p.value! <= 200),
+    const expected = materialsOf(
+      (e) =>
+        e.source === "AFLOW" &&
+        e.properties.some((p) => p.key === "BULK_MODULUS_VRH" && p.value! >= 120 && p.value! <= 200),
     );
     expect(expected.length).toBeGreaterThan(3);
     expect(res.formulas).toEqual(expected);
@@ -122,13 +149,25 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
     };
     const got = nodes.map((n) => mean(n.formula));
     expect(got).toEqual([...got].sort((a, b) => b - a));
-    expect(nodes.length).toBe(materialsOf((e, c) => c.elements.includes("Ti") && e.properties.some((p) => p.key === "BAND_GAP")).length);
+    expect(nodes.length).toBe(
+      materialsOf((e, c) => c.elements.includes("Ti") && e.properties.some((p) => p.key === "BAND_GAP")).length,
+    );
     expect(new Set(nodes.map((n) => n.id)).size).toBe(nodes.length);
   });
 
   it("shows every source's value of a property side by side", async () => {
     const formula = Composition.parse(entries.find((e) => e.source === "OQMD")!.formula).reducedFormula;
-    const res = await t.gql<{ materialByFormula: { properties: Array<{ source: string; value: number; unit: string; sourceId: string; entry: { sourceId: string } }> } }>(
+    const res = await t.gql<{
+      materialByFormula: {
+        properties: Array<{
+          source: string;
+          value: number;
+          unit: string;
+          sourceId: string;
+          entry: { sourceId: string };
+        }>;
+      };
+    }>(
       `query($f: String!) { materialByFormula(formula: $f) { properties(keys: [BULK_MODULUS_VRH]) { source value unit sourceId entry { sourceId } } } }`,
       { f: formula },
     );
@@ -176,27 +215,36 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
     expect(e.raw).toEqual({ material_id: "mp-13", note: "built for tests" });
   });
 
-  it.each(["cif", "poscar", "extxyz"] as const)("writes an entry's structure as %s that reads back the same", async (format) => {
-    const res = await t.gql<{ entry: { structureFile: string; structure: { lattice: number[][] } } }>(
-      `query($f: StructureFileFormat!) { entry(source: MP, sourceId: "mp-13") { structureFile(format: $f) structure { lattice } } }`,
-      { f: format.toUpperCase() },
-    );
-    expect(res.errors).toBeUndefined();
-    const [crystal] = STRUCTURE_FORMATS[format].parse(res.data!.entry.structureFile);
-    expect(crystal!.species).toEqual(["Fe", "Fe"]);
-    expect(crystal!.fracCoords.flat()).toEqual([0, 0, 0, 0.5, 0.5, 0.5].map((x) => expect.closeTo(x, 6)));
-    const stored = latticeParameters(res.data!.entry.structure.lattice as [number[], number[], number[]]);
-    const read = latticeParameters(crystal!.lattice);
-    for (const k of ["a", "b", "c", "alphaDeg", "betaDeg", "gammaDeg"] as const) expect(read[k]).toBeCloseTo(stored[k], 6);
-    const noStructure = await t.gql<{ entry: { structureFile: string | null } }>(
-      `{ entry(source: AFLOW, sourceId: "aflow-1") { structureFile(format: CIF) } }`,
-    );
-    expect(noStructure.data!.entry.structureFile).toBeNull();
-  });
+  it.each(["cif", "poscar", "extxyz"] as const)(
+    "writes an entry's structure as %s that reads back the same",
+    async (format) => {
+      const res = await t.gql<{ entry: { structureFile: string; structure: { lattice: number[][] } } }>(
+        `query($f: StructureFileFormat!) { entry(source: MP, sourceId: "mp-13") { structureFile(format: $f) structure { lattice } } }`,
+        { f: format.toUpperCase() },
+      );
+      expect(res.errors).toBeUndefined();
+      const [crystal] = STRUCTURE_FORMATS[format].parse(res.data!.entry.structureFile);
+      expect(crystal!.species).toEqual(["Fe", "Fe"]);
+      expect(crystal!.fracCoords.flat()).toEqual([0, 0, 0, 0.5, 0.5, 0.5].map((x) => expect.closeTo(x, 6)));
+      const stored = latticeParameters(res.data!.entry.structure.lattice as [number[], number[], number[]]);
+      const read = latticeParameters(crystal!.lattice);
+      for (const k of ["a", "b", "c", "alphaDeg", "betaDeg", "gammaDeg"] as const)
+        expect(read[k]).toBeCloseTo(stored[k], 6);
+      const noStructure = await t.gql<{ entry: { structureFile: string | null } }>(
+        `{ entry(source: AFLOW, sourceId: "aflow-1") { structureFile(format: CIF) } }`,
+      );
+      expect(noStructure.data!.entry.structureFile).toBeNull();
+    },
+  );
 
   it("accepts an OPTIMADE filter in the materials query, and names the position of a malformed one", async () => {
-    const { formulas } = await allPages({ filter: { optimadeFilter: 'elements HAS ALL "Fe","O" AND nelements = 3' } }, 100);
-    expect(formulas).toEqual(materialsOf((_e, c) => c.elements.includes("Fe") && c.elements.includes("O") && c.nelements === 3));
+    const { formulas } = await allPages(
+      { filter: { optimadeFilter: 'elements HAS ALL "Fe","O" AND nelements = 3' } },
+      100,
+    );
+    expect(formulas).toEqual(
+      materialsOf((_e, c) => c.elements.includes("Fe") && c.elements.includes("O") && c.nelements === 3),
+    );
     const bad = await t.gql(PAGE_QUERY, { filter: { optimadeFilter: "nelements >= 3 AND" } });
     expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(bad.errors?.[0]?.message).toContain("position 18");
@@ -230,7 +278,11 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
   it.each([
     ["an unknown element", { filter: { elements: { hasAll: ["Fe", "Qq"] } } }, 'unknown element "Qq"'],
     ["a bad formula", { filter: { formula: "Fe2O3)" } }, 'unexpected ")"'],
-    ["an empty range", { filter: { properties: [{ key: "BAND_GAP", min: 3, max: 1 }] } }, "min (3) is greater than max (1)"],
+    [
+      "an empty range",
+      { filter: { properties: [{ key: "BAND_GAP", min: 3, max: 1 }] } },
+      "min (3) is greater than max (1)",
+    ],
     ["a range without bounds", { filter: { nelements: {} } }, "needs min, max or both"],
     ["a page over the limit", { first: 501 }, "first must be between 0 and 500"],
     ["a forged cursor", { after: "not-a-cursor" }, "invalid cursor"],
@@ -252,7 +304,8 @@ describe(`GraphQL API over HTTP on ${STORE_KIND}`, () => {
   });
 
   it("refuses queries that are too deep or too costly", async () => {
-    const nest = (levels: number): string => (levels === 0 ? "formula" : `entries { material { ${nest(levels - 1)} } }`);
+    const nest = (levels: number): string =>
+      levels === 0 ? "formula" : `entries { material { ${nest(levels - 1)} } }`;
     const deep = `{ materials { edges { node { ${nest(6)} } } } }`;
     const deepRes = await t.gql(deep);
     expect(deepRes.errors?.[0]?.extensions?.code).toBe("QUERY_TOO_COMPLEX");

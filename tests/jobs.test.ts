@@ -73,7 +73,11 @@ describe(`jobs on ${STORE_KIND}`, () => {
   });
 
   const simulate = (input: Record<string, unknown>, headers: Record<string, string> = ADMIN) =>
-    t.gql<{ simulate: JobJson }>(`mutation($input: SimulateInput!) { simulate(input: $input) { ${JOB_FIELDS} } }`, { input }, headers);
+    t.gql<{ simulate: JobJson }>(
+      `mutation($input: SimulateInput!) { simulate(input: $input) { ${JOB_FIELDS} } }`,
+      { input },
+      headers,
+    );
 
   /** Collects jobUpdated events over WebSocket until the job ends. */
   function follow(id: string): Promise<JobJson[]> {
@@ -152,21 +156,35 @@ describe(`jobs on ${STORE_KIND}`, () => {
       const E = (9 * K * G) / (3 * K + G);
       const nu = (3 * K - 2 * G) / (2 * (3 * K + G));
       const direct = solveCantilever({
-        lengthM: 1, widthM: 0.05, heightM: 0.05, loadN: 500, cells: [20, 2, 2], element: "hex8i",
-        material: isotropicElastic({ youngsModulusPa: E, poissonRatio: nu }), referenceYoungsModulusPa: E, referencePoissonRatio: nu,
+        lengthM: 1,
+        widthM: 0.05,
+        heightM: 0.05,
+        loadN: 500,
+        cells: [20, 2, 2],
+        element: "hex8i",
+        material: isotropicElastic({ youngsModulusPa: E, poissonRatio: nu }),
+        referenceYoungsModulusPa: E,
+        referencePoissonRatio: nu,
       });
       expect(done.result!["tipDeflectionM"]).toBeCloseTo(direct.tipDeflectionM, 9);
-      expect(done.input["elasticProvenance"]).toMatchObject({ from: "source", source: "AFLOW", sourceIds: ["aflow:cu-test"] });
+      expect(done.input["elasticProvenance"]).toMatchObject({
+        from: "source",
+        source: "AFLOW",
+        sourceIds: ["aflow:cu-test"],
+      });
 
-      const props = await t.gql<{ materialByFormula: { properties: Array<{ source: string; method: string; value: number }> } }>(
-        `{ materialByFormula(formula: "Cu") { properties(keys: [YOUNGS_MODULUS]) { source method value } } }`,
-      );
+      const props = await t.gql<{
+        materialByFormula: { properties: Array<{ source: string; method: string; value: number }> };
+      }>(`{ materialByFormula(formula: "Cu") { properties(keys: [YOUNGS_MODULUS]) { source method value } } }`);
       expect(props.data!.materialByFormula.properties).toEqual([
         { source: "SIMULATION", method: "FEM-hex8i:cantilever", value: done.result!["apparentYoungsModulusGPa"] },
       ]);
 
       const jobsBefore = (await store.dataSource.query(`SELECT count(*)::int AS n FROM jobs`))[0].n;
-      const again = await simulate({ ...cantilever, fem: { load: 500, element: "hex8i", elements: "20x2x2", elasticFrom: { source: "AFLOW" } } });
+      const again = await simulate({
+        ...cantilever,
+        fem: { load: 500, element: "hex8i", elements: "20x2x2", elasticFrom: { source: "AFLOW" } },
+      });
       expect(again.data!.simulate).toMatchObject({ id: job.id, state: "SUCCEEDED" });
       expect((await store.dataSource.query(`SELECT count(*)::int AS n FROM jobs`))[0].n).toBe(jobsBefore);
     } finally {
@@ -177,7 +195,14 @@ describe(`jobs on ${STORE_KIND}`, () => {
   const plate = {
     kind: "FEM_PLATE_WITH_HOLE",
     formula: "Cu",
-    fem: { elasticFrom: { source: "AFLOW" }, widthM: 0.2, holeRadiusM: 0.01, thicknessM: 0.002, elements: "16x12x1", load: 50e6 },
+    fem: {
+      elasticFrom: { source: "AFLOW" },
+      widthM: 0.2,
+      holeRadiusM: 0.01,
+      thicknessM: 0.002,
+      elements: "16x12x1",
+      load: 50e6,
+    },
   };
 
   it("runs a plate-with-hole job: the stress concentration factor is Kirsch's 3 for an isotropic plate", async () => {
@@ -192,9 +217,18 @@ describe(`jobs on ${STORE_KIND}`, () => {
       const before = await countSimulationEntries();
       const res = await simulate(plate);
       expect(res.errors).toBeUndefined();
-      const done = await waitFor(res.data!.simulate.id, (j) => j.state === "SUCCEEDED" || j.state === "FAILED", 120_000);
+      const done = await waitFor(
+        res.data!.simulate.id,
+        (j) => j.state === "SUCCEEDED" || j.state === "FAILED",
+        120_000,
+      );
       expect(done.error).toBeNull();
-      expect(done.input).toMatchObject({ halfWidthM: 0.1, holeRadiusM: 0.01, tractionPa: 50e6, elasticProvenance: { from: "source", source: "AFLOW" } });
+      expect(done.input).toMatchObject({
+        halfWidthM: 0.1,
+        holeRadiusM: 0.01,
+        tractionPa: 50e6,
+        elasticProvenance: { from: "source", source: "AFLOW" },
+      });
       const r = done.result!;
       // W/a = 10: the finite width adds about 1 % to the infinite plate's 3.
       expect(r["referenceStressConcentrationFactor"]).toBe(3);
@@ -217,7 +251,11 @@ describe(`jobs on ${STORE_KIND}`, () => {
       const res = await simulate({ ...cantilever, fem: { ...cantilever.fem, elements: "60x6x6", element: "hex20" } });
       const job = res.data!.simulate;
       await waitFor(job.id, (j) => j.state === "RUNNING");
-      const cancelled = await t.gql<{ cancelJob: JobJson }>(`mutation($id: ID!) { cancelJob(id: $id) { state } }`, { id: job.id }, ADMIN);
+      const cancelled = await t.gql<{ cancelJob: JobJson }>(
+        `mutation($id: ID!) { cancelJob(id: $id) { state } }`,
+        { id: job.id },
+        ADMIN,
+      );
       expect(cancelled.data!.cancelJob.state).toBe("CANCELLED");
       await new Promise((r) => setTimeout(r, 2000)); // past the worker's next ownership check
       expect((await jobState(job.id)).state).toBe("CANCELLED");
@@ -230,46 +268,64 @@ describe(`jobs on ${STORE_KIND}`, () => {
   });
 
   const potential = ["potentials", "Cu_u3.eam"] as const;
-  it.skipIf(!hasSharedFile(...potential))(`chains MD elastic constants into FEM, both stored with provenance${SKIP_REASON}`, async () => {
-    const worker = await startJobSystem(store, loadConfig(env).jobs, true);
-    try {
-      const md = await simulate({ kind: "MD_ELASTIC", formula: "Cu", md: { potential: "Cu_u3.eam", lattice: "fcc", a0: 3.615, repeat: [3, 3, 3] } });
-      expect(md.errors).toBeUndefined();
-      const mdDone = await waitFor(md.data!.simulate.id, (j) => j.state === "SUCCEEDED" || j.state === "FAILED", 120_000);
-      expect(mdDone.error).toBeNull();
-      expect(mdDone.state).toBe("SUCCEEDED");
-      const r = mdDone.result!;
-      expect(r["C11GPa"]).toBeGreaterThan(r["C12GPa"]!);
-      expect(r["bulkModulusGPa"]).toBeCloseTo((r["C11GPa"]! + 2 * r["C12GPa"]!) / 3, 6);
-      expect(mdDone.input).toMatchObject({ potentialFile: "Cu_u3.eam", element: "Cu", atoms: 108 });
+  it.skipIf(!hasSharedFile(...potential))(
+    `chains MD elastic constants into FEM, both stored with provenance${SKIP_REASON}`,
+    async () => {
+      const worker = await startJobSystem(store, loadConfig(env).jobs, true);
+      try {
+        const md = await simulate({
+          kind: "MD_ELASTIC",
+          formula: "Cu",
+          md: { potential: "Cu_u3.eam", lattice: "fcc", a0: 3.615, repeat: [3, 3, 3] },
+        });
+        expect(md.errors).toBeUndefined();
+        const mdDone = await waitFor(
+          md.data!.simulate.id,
+          (j) => j.state === "SUCCEEDED" || j.state === "FAILED",
+          120_000,
+        );
+        expect(mdDone.error).toBeNull();
+        expect(mdDone.state).toBe("SUCCEEDED");
+        const r = mdDone.result!;
+        expect(r["C11GPa"]).toBeGreaterThan(r["C12GPa"]!);
+        expect(r["bulkModulusGPa"]).toBeCloseTo((r["C11GPa"]! + 2 * r["C12GPa"]!) / 3, 6);
+        expect(mdDone.input).toMatchObject({ potentialFile: "Cu_u3.eam", element: "Cu", atoms: 108 });
 
-      const stored = await t.gql<{ materialByFormula: { properties: Array<{ key: string; value: number | null; method: string }> } }>(
-        `{ materialByFormula(formula: "Cu") { properties(keys: [BULK_MODULUS_VRH, ELASTIC_TENSOR], sources: [SIMULATION]) { key value method } } }`,
-      );
-      const bulk = stored.data!.materialByFormula.properties.find((p) => p.key === "BULK_MODULUS_VRH");
-      expect(bulk).toEqual({ key: "BULK_MODULUS_VRH", value: r["bulkModulusGPa"], method: "MD-EAM:Cu_u3.eam" });
+        const stored = await t.gql<{
+          materialByFormula: { properties: Array<{ key: string; value: number | null; method: string }> };
+        }>(
+          `{ materialByFormula(formula: "Cu") { properties(keys: [BULK_MODULUS_VRH, ELASTIC_TENSOR], sources: [SIMULATION]) { key value method } } }`,
+        );
+        const bulk = stored.data!.materialByFormula.properties.find((p) => p.key === "BULK_MODULUS_VRH");
+        expect(bulk).toEqual({ key: "BULK_MODULUS_VRH", value: r["bulkModulusGPa"], method: "MD-EAM:Cu_u3.eam" });
 
-      const fem = await simulate({ ...cantilever, fem: { ...cantilever.fem, elasticFrom: { jobId: mdDone.id } } });
-      expect(fem.errors).toBeUndefined();
-      const femDone = await waitFor(fem.data!.simulate.id, (j) => j.state === "SUCCEEDED", 60_000);
-      expect(femDone.input["elastic"]).toMatchObject({ type: "cubic", C11Pa: r["C11GPa"]! * 1e9 });
-      expect(femDone.input["elasticProvenance"]).toMatchObject({ from: "job", jobId: mdDone.id });
+        const fem = await simulate({ ...cantilever, fem: { ...cantilever.fem, elasticFrom: { jobId: mdDone.id } } });
+        expect(fem.errors).toBeUndefined();
+        const femDone = await waitFor(fem.data!.simulate.id, (j) => j.state === "SUCCEEDED", 60_000);
+        expect(femDone.input["elastic"]).toMatchObject({ type: "cubic", C11Pa: r["C11GPa"]! * 1e9 });
+        expect(femDone.input["elasticProvenance"]).toMatchObject({ from: "job", jobId: mdDone.id });
 
-      // The same MD constants in a plate with a hole: a cubic crystal loaded along [100]
-      // concentrates stress as Lekhnitskii's orthotropic solution says, not as Kirsch's.
-      const plateJob = await simulate({ ...plate, fem: { ...plate.fem, elasticFrom: { jobId: mdDone.id } } });
-      expect(plateJob.errors).toBeUndefined();
-      const plateDone = await waitFor(plateJob.data!.simulate.id, (j) => j.state === "SUCCEEDED" || j.state === "FAILED", 120_000);
-      expect(plateDone.error).toBeNull();
-      const [c11, c12, c44] = [r["C11GPa"]!, r["C12GPa"]!, r["C44GPa"]!];
-      const lekhnitskii = 1 + Math.sqrt(2 * (1 - c12 / (c11 + c12)) + ((c11 - c12) * (c11 + 2 * c12)) / (c11 + c12) / c44);
-      expect(plateDone.result!["referenceStressConcentrationFactor"]).toBeCloseTo(lekhnitskii, 10);
-      expect(Math.abs(lekhnitskii - 3)).toBeGreaterThan(0.2);
-      expect(Math.abs(plateDone.result!["stressConcentrationFactor"]! / lekhnitskii - 1)).toBeLessThan(0.05);
-    } finally {
-      await worker.stop();
-    }
-  });
+        // The same MD constants in a plate with a hole: a cubic crystal loaded along [100]
+        // concentrates stress as Lekhnitskii's orthotropic solution says, not as Kirsch's.
+        const plateJob = await simulate({ ...plate, fem: { ...plate.fem, elasticFrom: { jobId: mdDone.id } } });
+        expect(plateJob.errors).toBeUndefined();
+        const plateDone = await waitFor(
+          plateJob.data!.simulate.id,
+          (j) => j.state === "SUCCEEDED" || j.state === "FAILED",
+          120_000,
+        );
+        expect(plateDone.error).toBeNull();
+        const [c11, c12, c44] = [r["C11GPa"]!, r["C12GPa"]!, r["C44GPa"]!];
+        const lekhnitskii =
+          1 + Math.sqrt(2 * (1 - c12 / (c11 + c12)) + ((c11 - c12) * (c11 + 2 * c12)) / (c11 + c12) / c44);
+        expect(plateDone.result!["referenceStressConcentrationFactor"]).toBeCloseTo(lekhnitskii, 10);
+        expect(Math.abs(lekhnitskii - 3)).toBeGreaterThan(0.2);
+        expect(Math.abs(plateDone.result!["stressConcentrationFactor"]! / lekhnitskii - 1)).toBeLessThan(0.05);
+      } finally {
+        await worker.stop();
+      }
+    },
+  );
 
   let child: ChildProcess | undefined;
   afterAll(() => child?.kill("SIGKILL"));
@@ -282,9 +338,15 @@ describe(`jobs on ${STORE_KIND}`, () => {
     });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error("worker did not start")), 60_000);
-      child!.stdout!.on("data", (d: Buffer) => d.toString().includes("worker running") && (clearTimeout(timer), resolve()));
+      child!.stdout!.on(
+        "data",
+        (d: Buffer) => d.toString().includes("worker running") && (clearTimeout(timer), resolve()),
+      );
     });
-    const res = await simulate({ ...cantilever, fem: { ...cantilever.fem, elements: "30x3x3", element: "hex20", load: 321 } });
+    const res = await simulate({
+      ...cantilever,
+      fem: { ...cantilever.fem, elements: "30x3x3", element: "hex20", load: 321 },
+    });
     const job = res.data!.simulate;
     await waitFor(job.id, (j) => j.state === "RUNNING" && j.attempts === 1);
     child.kill("SIGKILL");

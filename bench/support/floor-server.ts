@@ -91,12 +91,16 @@ export async function startFloorServer(databaseUrl: string): Promise<FloorServer
     ).rows;
     return materials.map((m) => ({
       ...m,
-      properties: props.filter((p) => p.material_id === m.id).map((p) => ({ value: p.value, unit: p.unit, source: p.source })),
+      properties: props
+        .filter((p) => p.material_id === m.id)
+        .map((p) => ({ value: p.value, unit: p.unit, source: p.source })),
     }));
   }
 
   async function material(id: number) {
-    const [m] = (await pool.query<{ id: number; formula: string }>(`SELECT id, formula FROM materials WHERE id = $1`, [id])).rows;
+    const [m] = (
+      await pool.query<{ id: number; formula: string }>(`SELECT id, formula FROM materials WHERE id = $1`, [id])
+    ).rows;
     if (!m) return null;
     const entries = await entriesWithProperties([m.id]);
     return { ...m, entries: entries.get(m.id) ?? [] };

@@ -11,7 +11,10 @@ export const MATERIALS_PAGE = `query MaterialsPage($filter: MaterialFilter, $fir
   }
 }`;
 
-export async function fetchMaterialsPage(url: string, variables: MaterialsPageQueryVariables): Promise<MaterialsPageQuery> {
+export async function fetchMaterialsPage(
+  url: string,
+  variables: MaterialsPageQueryVariables,
+): Promise<MaterialsPageQuery> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -23,8 +26,13 @@ export async function fetchMaterialsPage(url: string, variables: MaterialsPageQu
 }
 
 /** Every (formula, source, value) of one key on a page, typed end to end. */
-export function valuesOf(page: MaterialsPageQuery, key: string): Array<{ formula: string; source: string; value: number | null }> {
+export function valuesOf(
+  page: MaterialsPageQuery,
+  key: string,
+): Array<{ formula: string; source: string; value: number | null }> {
   return page.materials.edges.flatMap(({ node }) =>
-    node.properties.filter((p) => p.key === key).map((p) => ({ formula: node.formula, source: p.source, value: p.value ?? null })),
+    node.properties
+      .filter((p) => p.key === key)
+      .map((p) => ({ formula: node.formula, source: p.source, value: p.value ?? null })),
   );
 }

@@ -75,18 +75,21 @@ interface ImpactOptions {
 
 function parseDimensions(text: string): [number, number, number] {
   const parts = text.split("x").map((s) => Number(s));
-  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n <= 0)) throw new FemModelError(`--plate must look like 0.1x0.1x0.005 (m), got "${text}"`);
+  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n <= 0))
+    throw new FemModelError(`--plate must look like 0.1x0.1x0.005 (m), got "${text}"`);
   return parts as [number, number, number];
 }
 
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(text)) throw new FemModelError(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
+  if (!(allowed as readonly string[]).includes(text))
+    throw new FemModelError(`--${name} must be one of ${allowed.join(", ")}, got "${text}"`);
   return text as T;
 }
 
 function parseCounts(text: string): [number, number, number] {
   const parts = text.split("x").map((s) => Number(s));
-  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new FemModelError(`--elements must look like 40x4x4, got "${text}"`);
+  if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new FemModelError(`--elements must look like 40x4x4, got "${text}"`);
   return parts as [number, number, number];
 }
 
@@ -107,7 +110,9 @@ function table(rows: [string, string][]): string {
 }
 
 export function registerFemCommands(program: Command): void {
-  const fem = program.command("fem").description("finite-element analyses (linear elasticity, heat conduction, explicit impact)");
+  const fem = program
+    .command("fem")
+    .description("finite-element analyses (linear elasticity, heat conduction, explicit impact)");
 
   fem
     .command("cantilever")
@@ -214,14 +219,22 @@ export function registerFemCommands(program: Command): void {
     .option("--json", "print one JSON object")
     .action((opts: HeatOptions) => {
       const shape = opts.element as SolidShapeName;
-      if (!["hex8", "hex20", "tet4", "tet10"].includes(shape)) throw new FemModelError(`unknown --element "${opts.element}"`);
+      if (!["hex8", "hex20", "tet4", "tet10"].includes(shape))
+        throw new FemModelError(`unknown --element "${opts.element}"`);
       const L = positive("length", opts.length);
       const [nx, ny, nz] = parseCounts(opts.elements);
       const hot = Number(opts.hot);
       const cold = Number(opts.cold);
       const t0 = performance.now();
       const solved = solveHeatCube(
-        { edgeM: L, cells: [nx, ny, nz], shape, conductivityWPerMK: positive("conductivity", opts.conductivity), hotK: hot, coldK: cold },
+        {
+          edgeM: L,
+          cells: [nx, ny, nz],
+          shape,
+          conductivityWPerMK: positive("conductivity", opts.conductivity),
+          hotK: hot,
+          coldK: cold,
+        },
         { preconditioner: preconditioner(opts.preconditioner), tolerance: positive("tolerance", opts.tolerance) },
       );
       const t1 = performance.now();
@@ -262,15 +275,25 @@ export function registerFemCommands(program: Command): void {
 
   fem
     .command("impact")
-    .description("rigid striker (sphere or flat punch) hitting the centre of a plate: explicit dynamics, J2 plasticity, erosion")
+    .description(
+      "rigid striker (sphere or flat punch) hitting the centre of a plate: explicit dynamics, J2 plasticity, erosion",
+    )
     .option("--E <pa>", "Young's modulus (Pa)", "3.5e9")
     .option("--nu <ratio>", "Poisson ratio", "0.35")
     .option("--density <kgm3>", "density (kg/m³)", "1200")
     .option("--yield <pa>", "initial yield stress (Pa); omit for an elastic plate")
-    .option("--hardening <pa>", "linear hardening modulus H (Pa), or the power-law coefficient K with --hardening-exponent", "0")
+    .option(
+      "--hardening <pa>",
+      "linear hardening modulus H (Pa), or the power-law coefficient K with --hardening-exponent",
+      "0",
+    )
     .option("--hardening-exponent <n>", "power-law hardening σy = σ0 + K·εp^n")
     .option("--failure-strain <strain>", "erode elements at this strain (omit: no failure)")
-    .option("--failure-criterion <name>", "principal (max principal strain) | plastic (equivalent plastic strain)", "principal")
+    .option(
+      "--failure-criterion <name>",
+      "principal (max principal strain) | plastic (equivalent plastic strain)",
+      "principal",
+    )
     .option("--plate <L>x<W>x<H>", "plate size (m); thickness along z", "0.1x0.1x0.005")
     .option("--elements <nx>x<ny>x<nz>", "cells of the whole plate", "40x40x4")
     .option("--striker <shape>", "sphere | flat", "sphere")
@@ -288,11 +311,15 @@ export function registerFemCommands(program: Command): void {
       const [lengthM, widthM, thicknessM] = parseDimensions(opts.plate);
       const cells = parseCounts(opts.elements);
       const hardeningPa = Number(opts.hardening);
-      if (!(Number.isFinite(hardeningPa) && hardeningPa >= 0)) throw new FemModelError(`--hardening must be a non-negative number of Pa, got "${opts.hardening}"`);
-      const failureStrain = opts.failureStrain === undefined ? undefined : positive("failure-strain", opts.failureStrain);
+      if (!(Number.isFinite(hardeningPa) && hardeningPa >= 0))
+        throw new FemModelError(`--hardening must be a non-negative number of Pa, got "${opts.hardening}"`);
+      const failureStrain =
+        opts.failureStrain === undefined ? undefined : positive("failure-strain", opts.failureStrain);
       const criterion = oneOf("failure-criterion", opts.failureCriterion, ["principal", "plastic"] as const);
       const failure: FailureCriterion | undefined =
-        failureStrain === undefined ? undefined : { kind: criterion === "principal" ? "principal-strain" : "plastic-strain", limit: failureStrain };
+        failureStrain === undefined
+          ? undefined
+          : { kind: criterion === "principal" ? "principal-strain" : "plastic-strain", limit: failureStrain };
       const t0 = performance.now();
       const solved = solvePlateImpact({
         plate: { lengthM, widthM, thicknessM },
@@ -305,7 +332,11 @@ export function registerFemCommands(program: Command): void {
           hardening:
             opts.hardeningExponent === undefined
               ? { kind: "linear", modulusPa: hardeningPa }
-              : { kind: "power", coefficientPa: hardeningPa, exponent: positive("hardening-exponent", opts.hardeningExponent) },
+              : {
+                  kind: "power",
+                  coefficientPa: hardeningPa,
+                  exponent: positive("hardening-exponent", opts.hardeningExponent),
+                },
         },
         failure,
         striker: {
@@ -316,7 +347,10 @@ export function registerFemCommands(program: Command): void {
         },
         edges: oneOf("edges", opts.edges, ["clamped", "free"] as const),
         symmetry: opts.quarter ? "quarter" : "none",
-        hourglass: { kind: oneOf("hourglass", opts.hourglass, ["stiffness", "viscous"] as const), coefficient: Number(opts.hourglassCoefficient) },
+        hourglass: {
+          kind: oneOf("hourglass", opts.hourglass, ["stiffness", "viscous"] as const),
+          coefficient: Number(opts.hourglassCoefficient),
+        },
         durationS: positive("duration", opts.duration),
       });
       const seconds = (performance.now() - t0) / 1000;

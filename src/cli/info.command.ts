@@ -20,7 +20,9 @@ export function registerInfoCommands(program: Command): void {
         }
         for (const s of sources) {
           const last = s.lastIngestAt ? new Date(s.lastIngestAt).toISOString() : "never";
-          process.stdout.write(`${s.source.padEnd(10)} ${String(s.entryCount).padStart(9)} entries  last ingest ${last}\n`);
+          process.stdout.write(
+            `${s.source.padEnd(10)} ${String(s.entryCount).padStart(9)} entries  last ingest ${last}\n`,
+          );
         }
       } finally {
         await store.close();

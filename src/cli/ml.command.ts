@@ -43,7 +43,8 @@ function reportFailures(file: string, failed: readonly FailedRow[]): void {
 
 function loadTable(file: string, featurizer: MagpieFeaturizer, threshold?: number) {
   const parsed = parseFormulaCsv(readText(file));
-  const rows = threshold === undefined ? parsed.rows : parsed.rows.map((r) => ({ ...r, target: r.target < threshold ? 1 : 0 }));
+  const rows =
+    threshold === undefined ? parsed.rows : parsed.rows.map((r) => ({ ...r, target: r.target < threshold ? 1 : 0 }));
   const data = featurizeRows(featurizer, rows);
   const failed = [...parsed.failed, ...data.failed].sort((a, b) => a.line - b.line);
   reportFailures(file, failed);
@@ -117,12 +118,17 @@ export function registerMlCommands(program: Command): void {
     .option("--task <task>", "regression | classification | auto (binary 0/1 targets → classification)", "auto")
     .option("--stability-threshold <eV>", "classify stability: target (energy above hull, eV/atom) below this → 1")
     .option("--seed <n>", "random seed", "1")
-    .option("--bags <n>", "gbdt: bags (cross-validation folds) for accuracy and the uncertainty; auto = 5, or 1 above 50k rows", "auto")
+    .option(
+      "--bags <n>",
+      "gbdt: bags (cross-validation folds) for accuracy and the uncertainty; auto = 5, or 1 above 50k rows",
+      "auto",
+    )
     .option("--epochs <n>", "mlp/fusion: maximum epochs")
     .option("--json", "print the summary as one JSON object")
     .action((opts: TrainOptions) =>
       run(async () => {
-        if (!isModelKind(opts.model)) throw new MlCommandError(`unknown model "${opts.model}" (known: ${Object.keys(MODELS).join(", ")})`);
+        if (!isModelKind(opts.model))
+          throw new MlCommandError(`unknown model "${opts.model}" (known: ${Object.keys(MODELS).join(", ")})`);
         const featurizer = new MagpieFeaturizer();
         const threshold = num(opts.stabilityThreshold, "stability-threshold");
         const train = loadTable(opts.data, featurizer, threshold);
@@ -134,8 +140,10 @@ export function registerMlCommands(program: Command): void {
         else throw new MlCommandError(`--task must be regression, classification or auto, got "${opts.task}"`);
         const params: Record<string, unknown> = { seed: num(opts.seed, "seed") ?? 1 };
         if (opts.model === "gbdt") {
-          const bags = opts.bags === undefined || opts.bags === "auto" ? recommendedBags(train.x.rows) : num(opts.bags, "bags");
-          if (bags === undefined || !Number.isInteger(bags) || bags < 1) throw new MlCommandError(`--bags must be a positive integer or auto, got "${opts.bags}"`);
+          const bags =
+            opts.bags === undefined || opts.bags === "auto" ? recommendedBags(train.x.rows) : num(opts.bags, "bags");
+          if (bags === undefined || !Number.isInteger(bags) || bags < 1)
+            throw new MlCommandError(`--bags must be a positive integer or auto, got "${opts.bags}"`);
           params["bags"] = bags;
         }
         const epochs = num(opts.epochs, "epochs");
@@ -161,7 +169,13 @@ export function registerMlCommands(program: Command): void {
           ...(validation ? { validation } : {}),
           ...(calibrationScale !== undefined ? { calibrationScale } : {}),
         };
-        out(opts.json ? JSON.stringify(summary) : Object.entries(summary).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`).join("\n"));
+        out(
+          opts.json
+            ? JSON.stringify(summary)
+            : Object.entries(summary)
+                .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+                .join("\n"),
+        );
       }),
     );
 
@@ -179,10 +193,22 @@ export function registerMlCommands(program: Command): void {
         const data = loadTable(opts.data, featurizer);
         const pred = model.predict(data.x);
         const reg = regressionMetrics(data.y, pred.mean);
-        const result: Record<string, unknown> = { mae: reg.mae, rmse: reg.rmse, r2: reg.r2, n: reg.n, failed: data.failed.length };
+        const result: Record<string, unknown> = {
+          mae: reg.mae,
+          rmse: reg.rmse,
+          r2: reg.r2,
+          n: reg.n,
+          failed: data.failed.length,
+        };
         if (model.task === "classification") {
           const c = classificationMetrics(data.y, pred.mean);
-          Object.assign(result, { accuracy: c.accuracy, precision: c.precision, recall: c.recall, f1: c.f1, rocAuc: c.rocAuc });
+          Object.assign(result, {
+            accuracy: c.accuracy,
+            precision: c.precision,
+            recall: c.recall,
+            f1: c.f1,
+            rocAuc: c.rocAuc,
+          });
         }
         if (opts.byClass) {
           const classes = data.kept.map((r) => materialClass(Composition.parse(r.formula), r.label));
@@ -198,7 +224,9 @@ export function registerMlCommands(program: Command): void {
         if (opts.byClass) {
           lines.push("class                  n      MAE");
           for (const row of result["byClass"] as ReturnType<typeof errorByClass>) {
-            lines.push(`${row.materialClass.padEnd(22)} ${String(row.n).padStart(6)} ${Number.isNaN(row.mae) ? "-" : row.mae.toPrecision(4)}`);
+            lines.push(
+              `${row.materialClass.padEnd(22)} ${String(row.n).padStart(6)} ${Number.isNaN(row.mae) ? "-" : row.mae.toPrecision(4)}`,
+            );
           }
         }
         out(lines.join("\n"));
@@ -232,7 +260,11 @@ export function registerMlCommands(program: Command): void {
           model: model.kind,
           descriptorVersion: bundle.descriptor.version,
         };
-        out(opts.json ? JSON.stringify(result) : `${result.reducedFormula}: ${result.prediction}${result.uncertainty === null ? "" : ` ± ${result.uncertainty}`}`);
+        out(
+          opts.json
+            ? JSON.stringify(result)
+            : `${result.reducedFormula}: ${result.prediction}${result.uncertainty === null ? "" : ` ± ${result.uncertainty}`}`,
+        );
       }),
     );
 }

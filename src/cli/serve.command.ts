@@ -28,8 +28,15 @@ export function registerServeCommands(program: Command): void {
       const store = await openConfiguredStore(config, true);
       const jobSystem = await startJobSystem(store, config.jobs, options.worker);
       const server = await startHttpServer(store.dataSource, config, jobSystem);
-      process.stdout.write(`MatGraph GraphQL API ready at ${server.url}${options.worker ? " (with one worker)" : ""}\n`);
-      stopOnSignal("shutting down", () => server.stop(), () => jobSystem.stop(), () => store.close());
+      process.stdout.write(
+        `MatGraph GraphQL API ready at ${server.url}${options.worker ? " (with one worker)" : ""}\n`,
+      );
+      stopOnSignal(
+        "shutting down",
+        () => server.stop(),
+        () => jobSystem.stop(),
+        () => store.close(),
+      );
     });
 
   program
@@ -40,7 +47,11 @@ export function registerServeCommands(program: Command): void {
       const store = await openConfiguredStore(config, true);
       const jobSystem = await startJobSystem(store, config.jobs, true);
       process.stdout.write(`MatGraph worker running ${config.jobs.workerConcurrency} job(s) at a time\n`);
-      stopOnSignal("stopping the worker", () => jobSystem.stop(), () => store.close());
+      stopOnSignal(
+        "stopping the worker",
+        () => jobSystem.stop(),
+        () => store.close(),
+      );
     });
 
   program

@@ -34,8 +34,12 @@ interface TransferOptions {
 }
 
 function sourceList(text: string): Source[] {
-  const names = text.split(",").map((s) => s.trim().toUpperCase()).filter(Boolean);
-  for (const name of names) if (!isSource(name)) throw new InvalidInputError(`unknown source "${name}" (known: ${SOURCES.join(", ")})`);
+  const names = text
+    .split(",")
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  for (const name of names)
+    if (!isSource(name)) throw new InvalidInputError(`unknown source "${name}" (known: ${SOURCES.join(", ")})`);
   return names as Source[];
 }
 
@@ -62,7 +66,8 @@ export function registerTransferCommands(program: Command, deps: TransferCommand
       try {
         params = modelParams(opts.params === undefined ? undefined : JSON.parse(opts.params));
       } catch (cause) {
-        if (cause instanceof SyntaxError) throw new InvalidInputError(`--params is not JSON: ${cause.message}`, { cause });
+        if (cause instanceof SyntaxError)
+          throw new InvalidInputError(`--params is not JSON: ${cause.message}`, { cause });
         throw cause;
       }
       const store = deps.openStore ? await deps.openStore() : await openConfiguredStore(config(), true);
@@ -81,13 +86,16 @@ export function registerTransferCommands(program: Command, deps: TransferCommand
         const stored = opts.store ? await new TransferReportStore(store.dataSource).insert(report, svg, null) : null;
         if (opts.svg) writeFileSync(opts.svg, svg);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ reportId: stored?.id ?? null, ...report, ...(opts.svg ? { svg: opts.svg } : {}) })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ reportId: stored?.id ?? null, ...report, ...(opts.svg ? { svg: opts.svg } : {}) })}\n`,
+          );
           return;
         }
         const lines = [
           `${key} (${report.unit || "dimensionless"}), ${model}: train ${trainSources.join("+")}, test ${testSource}`,
-          `rows: ${Object.entries(report.rowsBySource).map(([s, n]) => `${s} ${n}`).join(", ")}; ` +
-            `${report.excludedOverlap} test compositions also in training sources were dropped`,
+          `rows: ${Object.entries(report.rowsBySource)
+            .map(([s, n]) => `${s} ${n}`)
+            .join(", ")}; ` + `${report.excludedOverlap} test compositions also in training sources were dropped`,
           `${"trained on".padEnd(24)} ${"n test".padStart(7)} ${"MAE".padStart(10)} ${"RMSE".padStart(10)} ${"R²".padStart(8)}`,
           ...report.pairs.map(
             (p) =>

@@ -40,7 +40,11 @@ export const PROPERTY_KEYS: Readonly<Record<PropertyKey, PropertyKeyInfo>> = {
   YOUNGS_MODULUS: { dimension: "pressure", description: "Young's modulus" },
   POISSON_RATIO: { dimension: "dimensionless", description: "Poisson's ratio" },
   ELASTIC_ANISOTROPY: { dimension: "dimensionless", description: "Universal elastic anisotropy index" },
-  ELASTIC_TENSOR: { dimension: "pressure", description: "Elastic stiffness tensor, 6×6 Voigt, row-major", isArray: true },
+  ELASTIC_TENSOR: {
+    dimension: "pressure",
+    description: "Elastic stiffness tensor, 6×6 Voigt, row-major",
+    isArray: true,
+  },
   THERMAL_CONDUCTIVITY: { dimension: "thermalConductivity", description: "Lattice thermal conductivity" },
   DEBYE_TEMPERATURE: { dimension: "temperature", description: "Debye temperature" },
   THERMAL_EXPANSION: { dimension: "thermalExpansion", description: "Volumetric/linear thermal expansion coefficient" },

@@ -78,7 +78,10 @@ export async function startHttpServer(
       // A private server refuses the connection itself (4403 Forbidden) rather than each subscription.
       onConnect: (ctx) => {
         const params = ctx.connectionParams ?? {};
-        return hasReaderAccess(config, typeof params["authorization"] === "string" ? params["authorization"] : undefined);
+        return hasReaderAccess(
+          config,
+          typeof params["authorization"] === "string" ? params["authorization"] : undefined,
+        );
       },
       context: (ctx) => {
         const params = ctx.connectionParams ?? {};

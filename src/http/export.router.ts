@@ -12,12 +12,7 @@ import {
   type ExportRow,
 } from "../services/export.service";
 import { STRUCTURE_FORMATS, type StructureFormatName } from "../engine/structure/formats";
-import {
-  structureFileBatches,
-  tarMember,
-  TAR_END,
-  type StructureFileItem,
-} from "../services/structure-export.service";
+import { structureFileBatches, tarMember, TAR_END, type StructureFileItem } from "../services/structure-export.service";
 
 /**
  * GET /export/materials.csv and /export/materials.jsonl: the materials filter
@@ -153,7 +148,10 @@ function structuresExport(dataSource: DataSource, format: StructureFormatName): 
       batches,
       contentType: `${STRUCTURE_FORMATS[format].mediaType}; charset=utf-8`,
       fileName: `structures${STRUCTURE_FORMATS[format].extension}`,
-      render: (batch) => (batch as StructureFileItem[]).map((item) => item.text.endsWith("\n") ? item.text : `${item.text}\n`).join(""),
+      render: (batch) =>
+        (batch as StructureFileItem[])
+          .map((item) => (item.text.endsWith("\n") ? item.text : `${item.text}\n`))
+          .join(""),
     };
   };
 }

@@ -52,6 +52,8 @@ export function runInThread(
       else finish(() => reject(new ComputeFailedError(m.message)));
     });
     thread.on("error", (error) => finish(() => reject(new ComputeFailedError(error.message, { cause: error }))));
-    thread.on("exit", (code) => finish(() => reject(new ComputeFailedError(`compute thread exited with code ${code}`))));
+    thread.on("exit", (code) =>
+      finish(() => reject(new ComputeFailedError(`compute thread exited with code ${code}`))),
+    );
   });
 }

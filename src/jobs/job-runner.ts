@@ -104,7 +104,13 @@ export class JobRunner {
         `UPDATE jobs SET state = $3, error = $4, message = $5, finished_at = CASE WHEN $3 = 'FAILED' THEN now() END,
                 updated_at = clock_timestamp()
          WHERE id = $1 AND attempts = $2 AND state = 'RUNNING'`,
-        [jobId, attempt, isFinal ? "FAILED" : "QUEUED", message, isFinal ? "failed" : `attempt ${attempt} failed; retrying`],
+        [
+          jobId,
+          attempt,
+          isFinal ? "FAILED" : "QUEUED",
+          message,
+          isFinal ? "failed" : `attempt ${attempt} failed; retrying`,
+        ],
       );
       log.warn(`job ${jobId} attempt ${attempt} failed: ${message}`);
       if (!isFinal) throw error; // pg-boss retries it
@@ -131,7 +137,13 @@ export class JobRunner {
             sourceId: `${job.kind}:${job.inputHash.slice(0, 16)}`,
             formula,
             method: job.kind,
-            raw: { jobId, kind: job.kind, input: job.input, summary: output.summary, provenance: output.provenance ?? null },
+            raw: {
+              jobId,
+              kind: job.kind,
+              input: job.input,
+              summary: output.summary,
+              provenance: output.provenance ?? null,
+            },
             properties: output.properties,
           },
         ]);

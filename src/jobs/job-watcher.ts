@@ -84,9 +84,10 @@ export class JobWatcher {
     if (this.polling || this.listeners.size === 0) return;
     this.polling = true;
     try {
-      const rows: JobRecord[] = await this.dataSource.query(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ANY($1::uuid[])`, [
-        [...this.listeners.keys()],
-      ]);
+      const rows: JobRecord[] = await this.dataSource.query(
+        `SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ANY($1::uuid[])`,
+        [[...this.listeners.keys()]],
+      );
       for (const job of rows) {
         const stamp = new Date(job.updatedAt).getTime();
         if (this.lastSeen.get(job.id) === stamp) continue;

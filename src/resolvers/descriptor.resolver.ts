@@ -33,10 +33,13 @@ export class MaterialDescriptorResolver {
     @Root() material: MaterialRecord,
     @Arg("set", () => DescriptorSetEnum) set: DescriptorSetEnum,
     @Ctx() ctx: GraphQLContext,
-    @Arg("entryId", () => ID, { nullable: true, description: "STRUCTURE: describe this entry of the material" }) entryId?: string | null,
+    @Arg("entryId", () => ID, { nullable: true, description: "STRUCTURE: describe this entry of the material" })
+    entryId?: string | null,
   ): Promise<DescriptorsType | null> {
     const entry = entryId ? parseId(entryId, "entry") : null;
-    const vector = await onDemandLoaders(ctx).descriptorsOf(set, set === DescriptorSetEnum.STRUCTURE ? entry : null).load(material);
+    const vector = await onDemandLoaders(ctx)
+      .descriptorsOf(set, set === DescriptorSetEnum.STRUCTURE ? entry : null)
+      .load(material);
     return vector ? toDescriptorsType(vector) : null;
   }
 }

@@ -32,9 +32,13 @@ export class JobResolver {
   }
 
   @Mutation(() => JobType, {
-    description: "Runs a simulation as a job (token required). An identical request returns the existing job or its stored result",
+    description:
+      "Runs a simulation as a job (token required). An identical request returns the existing job or its stored result",
   })
-  async simulate(@Arg("input", () => SimulateInput) input: SimulateInput, @Ctx() ctx: GraphQLContext): Promise<JobRecord> {
+  async simulate(
+    @Arg("input", () => SimulateInput) input: SimulateInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<JobRecord> {
     const client = requireAdmin(ctx);
     const jobs = requireJobs(ctx);
     const prepared = await prepareSimulation(ctx.dataSource, ctx.reads, ctx.config, input);

@@ -14,7 +14,8 @@ const DEFAULT_PAGE_SIZE = 20;
 
 export function parseId(id: string, what: string): number {
   const n = Number(id);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidInputError(`${what} id must be a positive integer, got "${id}"`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidInputError(`${what} id must be a positive integer, got "${id}"`);
   return n;
 }
 
@@ -28,7 +29,10 @@ export class MaterialResolver {
   }
 
   @Query(() => MaterialType, { nullable: true, description: "The material of a composition, given any formula of it" })
-  async materialByFormula(@Arg("formula", () => String) formula: string, @Ctx() ctx: GraphQLContext): Promise<MaterialRecord | null> {
+  async materialByFormula(
+    @Arg("formula", () => String) formula: string,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<MaterialRecord | null> {
     return ctx.reads.materialByFormula(formula);
   }
 
@@ -37,7 +41,8 @@ export class MaterialResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg("filter", () => MaterialFilterInput, { nullable: true }) filter?: MaterialFilterInput | null,
     @Arg("orderBy", () => MaterialOrderInput, { nullable: true }) orderBy?: MaterialOrderInput | null,
-    @Arg("first", () => Int, { nullable: true, description: "Page size, at most 500 (default 20)" }) first?: number | null,
+    @Arg("first", () => Int, { nullable: true, description: "Page size, at most 500 (default 20)" })
+    first?: number | null,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ): Promise<MaterialConnectionType> {
     const pageSize = first ?? DEFAULT_PAGE_SIZE;

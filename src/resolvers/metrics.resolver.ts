@@ -7,7 +7,9 @@ import { MetricsType } from "../schema/metrics.type";
 
 @Resolver(() => MetricsType)
 export class MetricsResolver {
-  @Query(() => MetricsType, { description: "Descriptor-cache hits and misses and prediction counters of this server process" })
+  @Query(() => MetricsType, {
+    description: "Descriptor-cache hits and misses and prediction counters of this server process",
+  })
   metrics(): MetricsType {
     return {
       descriptorCache: descriptorCacheCounters().map((c) => ({ ...c, set: c.set as DescriptorSetEnum })),

@@ -17,7 +17,10 @@ export class ModelResolver {
     @Arg("key", () => PropertyKey, { nullable: true }) key?: PropertyKey | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first?: number,
   ): Promise<ModelRecord[]> {
-    return new ModelRegistry(ctx.dataSource).list({ key: key ?? null, first: Math.min(first ?? 50, ctx.config.maxPageSize) });
+    return new ModelRegistry(ctx.dataSource).list({
+      key: key ?? null,
+      first: Math.min(first ?? 50, ctx.config.maxPageSize),
+    });
   }
 
   @Query(() => ModelType, { nullable: true })
@@ -33,7 +36,10 @@ export class ModelResolver {
     @Arg("key", () => PropertyKey, { nullable: true }) key?: PropertyKey | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first?: number,
   ): Promise<DefaultModelChange[]> {
-    return new ModelRegistry(ctx.dataSource).defaultChanges({ key: key ?? null, first: Math.min(first ?? 50, ctx.config.maxPageSize) });
+    return new ModelRegistry(ctx.dataSource).defaultChanges({
+      key: key ?? null,
+      first: Math.min(first ?? 50, ctx.config.maxPageSize),
+    });
   }
 
   @Mutation(() => ModelType, {
@@ -51,9 +57,13 @@ export class ModelResolver {
   }
 
   @Mutation(() => JobType, {
-    description: "Trains a model on the store's values as a job (token required); the finished job's result names the registered model",
+    description:
+      "Trains a model on the store's values as a job (token required); the finished job's result names the registered model",
   })
-  async trainModel(@Arg("input", () => TrainModelInput) input: TrainModelInput, @Ctx() ctx: GraphQLContext): Promise<JobRecord> {
+  async trainModel(
+    @Arg("input", () => TrainModelInput) input: TrainModelInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<JobRecord> {
     const client = requireAdmin(ctx);
     const jobs = requireJobs(ctx);
     const jobInput = await trainModelJobInput(ctx.dataSource, input);

@@ -21,7 +21,9 @@ export class MaterialPredictionResolver {
     @Ctx() ctx: GraphQLContext,
     @Arg("model", () => ID, { nullable: true }) model?: string | null,
   ): Promise<PredictionResult> {
-    return onDemandLoaders(ctx).predictedOf(key, model ? parseId(model, "model") : null).load(material);
+    return onDemandLoaders(ctx)
+      .predictedOf(key, model ? parseId(model, "model") : null)
+      .load(material);
   }
 }
 

@@ -53,12 +53,19 @@ export class TransferResolver {
     @Arg("trainSources", () => [Source]) trainSources: Source[],
     @Arg("testSource", () => Source) testSource: Source,
     @Ctx() ctx: GraphQLContext,
-    @Arg("model", () => ModelKindEnum, { nullable: true, defaultValue: ModelKindEnum.GBDT }) model?: ModelKindEnum | null,
+    @Arg("model", () => ModelKindEnum, { nullable: true, defaultValue: ModelKindEnum.GBDT })
+    model?: ModelKindEnum | null,
     @Arg("params", () => GraphQLJSON, { nullable: true, description: "Model hyper-parameters" }) params?: unknown,
   ): Promise<JobRecord> {
     const client = requireAdmin(ctx);
     const jobs = requireJobs(ctx);
-    const input = await transferJobInput(ctx.dataSource, { key, trainSources, testSource, model: model ?? null, params });
+    const input = await transferJobInput(ctx.dataSource, {
+      key,
+      trainSources,
+      testSource,
+      model: model ?? null,
+      params,
+    });
     const { job } = await jobs.submit("ml.transfer", { ...input }, { client });
     return job;
   }
@@ -69,7 +76,10 @@ export class TransferResolver {
     @Arg("key", () => PropertyKey, { nullable: true }) key?: PropertyKey | null,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first?: number,
   ): Promise<TransferReportType[]> {
-    const rows = await new TransferReportStore(ctx.dataSource).list({ key: key ?? null, first: Math.min(first ?? 20, ctx.config.maxPageSize) });
+    const rows = await new TransferReportStore(ctx.dataSource).list({
+      key: key ?? null,
+      first: Math.min(first ?? 20, ctx.config.maxPageSize),
+    });
     return rows.map(toReportType);
   }
 

@@ -1,6 +1,10 @@
 import DataLoader from "dataloader";
 import type { PropertyKey } from "../domain/property-key";
-import { DescriptorCacheService, type DescriptorSetKind, type DescriptorVector } from "../services/descriptor-cache.service";
+import {
+  DescriptorCacheService,
+  type DescriptorSetKind,
+  type DescriptorVector,
+} from "../services/descriptor-cache.service";
 import type { ModelRecord } from "../services/model-registry.service";
 import { PredictionService, type PredictionResult } from "../services/prediction.service";
 import type { MaterialRecord } from "../services/records";
@@ -23,7 +27,10 @@ export class OnDemandLoaders {
     this.predictions = new PredictionService(ctx.dataSource);
   }
 
-  descriptorsOf(set: DescriptorSetKind, entryId: number | null): DataLoader<MaterialRecord, DescriptorVector | null, number> {
+  descriptorsOf(
+    set: DescriptorSetKind,
+    entryId: number | null,
+  ): DataLoader<MaterialRecord, DescriptorVector | null, number> {
     return this.loader(`descriptors:${set}:${entryId ?? "*"}`, (materials) => {
       const ids = materials.map((m) => m.id);
       if (set === "COMPOSITION") return this.descriptors.composition(materials);
@@ -49,7 +56,10 @@ export class OnDemandLoaders {
     return model;
   }
 
-  private loader<T>(name: string, batch: (materials: readonly MaterialRecord[]) => Promise<T[]>): DataLoader<MaterialRecord, T, number> {
+  private loader<T>(
+    name: string,
+    batch: (materials: readonly MaterialRecord[]) => Promise<T[]>,
+  ): DataLoader<MaterialRecord, T, number> {
     let loader = this.byArgs.get(name) as DataLoader<MaterialRecord, T, number> | undefined;
     if (!loader) {
       loader = new DataLoader<MaterialRecord, T, number>(batch, { cacheKeyFn: (m) => m.id, maxBatchSize: 1000 });

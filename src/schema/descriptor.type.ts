@@ -9,14 +9,16 @@ export enum DescriptorSetEnum {
 
 registerEnumType(DescriptorSetEnum, {
   name: "DescriptorSet",
-  description: "COMPOSITION: Magpie statistics of the formula; STRUCTURE: of a stored cell; SIMULATION: of MatGraph's MD results; " +
+  description:
+    "COMPOSITION: Magpie statistics of the formula; STRUCTURE: of a stored cell; SIMULATION: of MatGraph's MD results; " +
     "MESOSCALE: of the microstructure of MatGraph's polycrystal results",
   valuesConfig: {
     COMPOSITION: { description: "Magpie composition descriptors (Ward et al. 2016), per material" },
     STRUCTURE: { description: "Density, packing, coordination, bond lengths, symmetry of one entry's cell" },
     SIMULATION: { description: "Elastic constants and derived moduli from the newest MD elastic job of the material" },
     MESOSCALE: {
-      description: "Grain size, linear intercept, boundary area per volume and texture index of the newest MICRO_POLYCRYSTAL job of the material",
+      description:
+        "Grain size, linear intercept, boundary area per volume and texture index of the newest MICRO_POLYCRYSTAL job of the material",
     },
   },
 });
@@ -33,7 +35,10 @@ export class DescriptorFeatureType {
   group!: string;
 }
 
-@ObjectType("Descriptors", { simpleResolvers: true, description: "One descriptor vector, computed on first request and cached" })
+@ObjectType("Descriptors", {
+  simpleResolvers: true,
+  description: "One descriptor vector, computed on first request and cached",
+})
 export class DescriptorsType {
   @Field(() => DescriptorSetEnum)
   set!: DescriptorSetEnum;

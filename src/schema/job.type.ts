@@ -30,7 +30,9 @@ registerEnumType(SimulationKindEnum, {
     "(FEM_IMPACT: explicit dynamics of a struck plate); MICRO_*: mesoscale homogenisation of voxel microstructures",
 });
 
-@ObjectType("Job", { description: "An on-demand computation: queued, run by a worker, its result stored like any other property" })
+@ObjectType("Job", {
+  description: "An on-demand computation: queued, run by a worker, its result stored like any other property",
+})
 export class JobType {
   @Field(() => ID)
   id!: string;
@@ -69,9 +71,14 @@ export class JobType {
   finishedAt!: Date | null;
 }
 
-@InputType("ValueSource", { description: "Where an input value comes from: a source's stored value, or a finished job's result" })
+@InputType("ValueSource", {
+  description: "Where an input value comes from: a source's stored value, or a finished job's result",
+})
 export class ValueSourceInput {
-  @Field(() => Source, { nullable: true, description: "Use this source's value for the material (SIMULATION: an MD result)" })
+  @Field(() => Source, {
+    nullable: true,
+    description: "Use this source's value for the material (SIMULATION: an MD result)",
+  })
   source?: Source | null;
 
   @Field(() => ID, { nullable: true, description: "Use the result of this finished job" })
@@ -83,10 +90,16 @@ export class MdSimulationInput {
   @Field(() => String, { description: "Potential file name in the server's potentials folder, e.g. Cu_u3.eam" })
   potential!: string;
 
-  @Field(() => String, { nullable: true, description: "Element to take from a multi-element (setfl, Finnis–Sinclair) file" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Element to take from a multi-element (setfl, Finnis–Sinclair) file",
+  })
   element?: string | null;
 
-  @Field(() => String, { nullable: true, description: "fcc, bcc, hcp, diamond, b1, b2; default: the material's structure or fcc" })
+  @Field(() => String, {
+    nullable: true,
+    description: "fcc, bcc, hcp, diamond, b1, b2; default: the material's structure or fcc",
+  })
   lattice?: string | null;
 
   @Field(() => Float, { nullable: true, description: "Lattice constant guess, Å" })
@@ -107,7 +120,10 @@ export class MdSimulationInput {
 
 @InputType("FemSimulationInput")
 export class FemSimulationInput {
-  @Field(() => ValueSourceInput, { nullable: true, description: "Elastic constants: a source's values for the material, or an MD job" })
+  @Field(() => ValueSourceInput, {
+    nullable: true,
+    description: "Elastic constants: a source's values for the material, or an MD job",
+  })
   elasticFrom?: ValueSourceInput | null;
 
   @Field(() => ValueSourceInput, { nullable: true, description: "Thermal conductivity (FEM_HEAT)" })
@@ -125,16 +141,25 @@ export class FemSimulationInput {
   @Field(() => Float, { nullable: true, description: "m" })
   lengthM?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "m; the side of the square plate (FEM_PLATE_WITH_HOLE, default 0.2)" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "m; the side of the square plate (FEM_PLATE_WITH_HOLE, default 0.2)",
+  })
   widthM?: number | null;
 
   @Field(() => Float, { nullable: true, description: "m" })
   heightM?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "Hole radius, m (FEM_PLATE_WITH_HOLE; default a twentieth of widthM)" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Hole radius, m (FEM_PLATE_WITH_HOLE; default a twentieth of widthM)",
+  })
   holeRadiusM?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "Plate thickness, m (FEM_PLATE_WITH_HOLE; default a fifth of the hole radius)" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Plate thickness, m (FEM_PLATE_WITH_HOLE; default a fifth of the hole radius)",
+  })
   thicknessM?: number | null;
 
   @Field(() => Float, { nullable: true, description: "Tip load (cantilever), N; traction (plate), Pa" })
@@ -142,7 +167,8 @@ export class FemSimulationInput {
 
   @Field(() => String, {
     nullable: true,
-    description: "Elements along each axis, e.g. 40x4x4; for FEM_PLATE_WITH_HOLE angular x radial x thickness cells, e.g. 16x12x1",
+    description:
+      "Elements along each axis, e.g. 40x4x4; for FEM_PLATE_WITH_HOLE angular x radial x thickness cells, e.g. 16x12x1",
   })
   elements?: string | null;
 
@@ -151,12 +177,14 @@ export class FemSimulationInput {
 }
 
 @InputType("PolycrystalSimulationInput", {
-  description: "MICRO_POLYCRYSTAL: Voronoi grains of a cubic crystal on a periodic voxel grid, homogenised by voxel FEM",
+  description:
+    "MICRO_POLYCRYSTAL: Voronoi grains of a cubic crystal on a periodic voxel grid, homogenised by voxel FEM",
 })
 export class PolycrystalSimulationInput {
   @Field(() => ValueSourceInput, {
     nullable: true,
-    description: "Single-crystal C11, C12, C44: a source's elastic tensor for the material, or a finished MD_ELASTIC job",
+    description:
+      "Single-crystal C11, C12, C44: a source's elastic tensor for the material, or a finished MD_ELASTIC job",
   })
   elasticFrom?: ValueSourceInput | null;
 
@@ -175,13 +203,19 @@ export class PolycrystalSimulationInput {
   @Field(() => Int, { nullable: true, description: "Voxels per edge of the cubic RVE (default 32)" })
   voxels?: number | null;
 
-  @Field(() => Int, { nullable: true, description: "PRNG seed: the same seed gives the same microstructure (default 1)" })
+  @Field(() => Int, {
+    nullable: true,
+    description: "PRNG seed: the same seed gives the same microstructure (default 1)",
+  })
   seed?: number | null;
 
   @Field(() => String, { nullable: true, description: "random (default) or fibre" })
   texture?: string | null;
 
-  @Field(() => [Float], { nullable: true, description: "fibre texture: crystal direction along the sample z axis (default [0, 0, 1])" })
+  @Field(() => [Float], {
+    nullable: true,
+    description: "fibre texture: crystal direction along the sample z axis (default [0, 0, 1])",
+  })
   fibreAxis?: number[] | null;
 
   @Field(() => Float, { nullable: true, description: "Voxel edge, m (default 1e-6); scales the length descriptors" })
@@ -196,7 +230,10 @@ export class CompositePhaseInput {
   @Field(() => Float)
   poissonRatio!: number;
 
-  @Field(() => Float, { nullable: true, description: "kg/m³; with both phases' densities the composite's density is their volume average" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "kg/m³; with both phases' densities the composite's density is their volume average",
+  })
   densityKgM3?: number | null;
 }
 
@@ -230,12 +267,14 @@ export class CompositeSimulationInput {
 }
 
 @InputType("ImpactSimulationInput", {
-  description: "FEM_IMPACT: a rigid striker hitting the centre of a clamped plate (explicit dynamics, J2 plasticity, erosion)",
+  description:
+    "FEM_IMPACT: a rigid striker hitting the centre of a clamped plate (explicit dynamics, J2 plasticity, erosion)",
 })
 export class ImpactSimulationInput {
   @Field(() => ID, {
     nullable: true,
-    description: "Take E, ν and density from this finished MICRO_COMPOSITE job's effective properties (instead of youngsModulusPa …)",
+    description:
+      "Take E, ν and density from this finished MICRO_COMPOSITE job's effective properties (instead of youngsModulusPa …)",
   })
   materialFromJobId?: string | null;
 
@@ -245,7 +284,10 @@ export class ImpactSimulationInput {
   @Field(() => Float, { nullable: true, description: "With youngsModulusPa (default 0.35)" })
   poissonRatio?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "kg/m³; with materialFromJobId it replaces the composite's density" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "kg/m³; with materialFromJobId it replaces the composite's density",
+  })
   densityKgM3?: number | null;
 
   @Field(() => Float, { nullable: true, description: "Initial yield stress, Pa; omitted: elastic plate" })
@@ -254,7 +296,10 @@ export class ImpactSimulationInput {
   @Field(() => Float, { nullable: true, description: "Linear hardening modulus, Pa (default 0)" })
   hardeningModulusPa?: number | null;
 
-  @Field(() => Float, { nullable: true, description: "Erode elements at this maximum principal strain; omitted: no failure" })
+  @Field(() => Float, {
+    nullable: true,
+    description: "Erode elements at this maximum principal strain; omitted: no failure",
+  })
   failureStrain?: number | null;
 
   @Field(() => Float, { nullable: true, description: "m (default 0.1)" })
@@ -266,7 +311,10 @@ export class ImpactSimulationInput {
   @Field(() => Float, { nullable: true, description: "m (default 0.005)" })
   thicknessM?: number | null;
 
-  @Field(() => String, { nullable: true, description: "Cells of the whole plate, nx x ny x nz (default 20x20x2; even nx, ny)" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Cells of the whole plate, nx x ny x nz (default 20x20x2; even nx, ny)",
+  })
   elements?: string | null;
 
   @Field(() => String, { nullable: true, description: "sphere (default) or flat" })
@@ -292,7 +340,8 @@ export class SimulateInput {
 
   @Field(() => ID, {
     nullable: true,
-    description: "The material to simulate (or give formula); optional for MICRO_COMPOSITE and FEM_IMPACT, which describe a component",
+    description:
+      "The material to simulate (or give formula); optional for MICRO_COMPOSITE and FEM_IMPACT, which describe a component",
   })
   materialId?: string | null;
 

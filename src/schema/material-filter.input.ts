@@ -27,7 +27,9 @@ export class IntRangeInput {
   max?: number | null;
 }
 
-@InputType("PropertyRange", { description: "Materials with at least one value of `key` in [min, max] (canonical unit)" })
+@InputType("PropertyRange", {
+  description: "Materials with at least one value of `key` in [min, max] (canonical unit)",
+})
 export class PropertyRangeInput {
   @Field(() => PropertyKey)
   key!: PropertyKey;

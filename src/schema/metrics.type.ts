@@ -27,7 +27,10 @@ export class MetricsType {
   @Field(() => Int, { description: "Values predicted" })
   predictions!: number;
 
-  @Field(() => Int, { description: "Material predictions answered from the process's memo (same model, same composition) without a model call" })
+  @Field(() => Int, {
+    description:
+      "Material predictions answered from the process's memo (same model, same composition) without a model call",
+  })
   predictionMemoHits!: number;
 
   @Field(() => Int, { description: "Model bundles restored from the store (model-cache misses)" })

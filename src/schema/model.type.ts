@@ -11,7 +11,8 @@ export enum ModelKindEnum {
 
 registerEnumType(ModelKindEnum, {
   name: "ModelKind",
-  description: "GBDT: gradient-boosted trees (bagged, uncertainty from the bags); MLP: neural network; FUSION: multi-scale token model",
+  description:
+    "GBDT: gradient-boosted trees (bagged, uncertainty from the bags); MLP: neural network; FUSION: multi-scale token model",
 });
 
 @ObjectType("Model", { simpleResolvers: true, description: "A trained model in the registry" })
@@ -37,10 +38,14 @@ export class ModelType {
   @Field(() => String)
   descriptorVersion!: string;
 
-  @Field(() => GraphQLJSON, { description: "Scores on the held-out compositions (MAE, RMSE, R², n; classifiers: accuracy, F1, ROC AUC)" })
+  @Field(() => GraphQLJSON, {
+    description: "Scores on the held-out compositions (MAE, RMSE, R², n; classifiers: accuracy, F1, ROC AUC)",
+  })
   metrics!: Record<string, unknown>;
 
-  @Field(() => GraphQLJSON, { description: "Training data provenance: sources, rows, data hash, parameters, seed, job" })
+  @Field(() => GraphQLJSON, {
+    description: "Training data provenance: sources, rows, data hash, parameters, seed, job",
+  })
   training!: Record<string, unknown>;
 
   @Field(() => Boolean, { description: "Flagged as its property's default (else the newest model is)" })
@@ -61,7 +66,10 @@ export class TrainModelInput {
   @Field(() => PropertyKey)
   key!: PropertyKey;
 
-  @Field(() => [Source], { nullable: true, description: "Sources whose values are the targets; default: every database (not SIMULATION)" })
+  @Field(() => [Source], {
+    nullable: true,
+    description: "Sources whose values are the targets; default: every database (not SIMULATION)",
+  })
   sources?: Source[] | null;
 
   @Field(() => ModelKindEnum, { nullable: true, defaultValue: ModelKindEnum.GBDT })
@@ -73,7 +81,11 @@ export class TrainModelInput {
   @Field(() => Int, { nullable: true, defaultValue: 1 })
   seed?: number | null;
 
-  @Field(() => Float, { nullable: true, defaultValue: 0.1, description: "Share of compositions held out for metrics and calibration" })
+  @Field(() => Float, {
+    nullable: true,
+    defaultValue: 0.1,
+    description: "Share of compositions held out for metrics and calibration",
+  })
   holdoutFraction?: number | null;
 
   @Field(() => String, { nullable: true, description: "Registry name; default: <kind>-<key>-<job>" })
@@ -97,7 +109,9 @@ export class DefaultModelChangeType {
   @Field(() => ID, { nullable: true, description: "The model it replaced (null when there was no flagged default)" })
   previousModelId!: number | null;
 
-  @Field(() => String, { description: "Who changed it: the client of the setDefaultModel mutation, or the training job" })
+  @Field(() => String, {
+    description: "Who changed it: the client of the setDefaultModel mutation, or the training job",
+  })
   changedBy!: string;
 
   @Field(() => Date)

@@ -55,7 +55,8 @@ export function measureOperation(
         cost += 1;
         if (sel.selectionSet) {
           const first = intArg(sel.arguments?.find((a) => a.name.value === "first")?.value);
-          const fanOut = first ?? (sel.name.value === "materials" ? DEFAULT_FIRST : (ASSUMED_LIST_SIZE[sel.name.value] ?? 1));
+          const fanOut =
+            first ?? (sel.name.value === "materials" ? DEFAULT_FIRST : (ASSUMED_LIST_SIZE[sel.name.value] ?? 1));
           const inner = measure(sel.selectionSet, depth + 1, visited);
           maxDepth = Math.max(maxDepth, inner.depth);
           cost += Math.max(1, fanOut) * inner.cost;

@@ -4,7 +4,9 @@ import { PropertyKey } from "../domain/property-key";
 import { Source } from "../domain/source";
 import { ModelKindEnum } from "./model.type";
 
-@ObjectType("TransferPair", { description: "One model's score: trained on these sources, tested on the test source's unseen compositions" })
+@ObjectType("TransferPair", {
+  description: "One model's score: trained on these sources, tested on the test source's unseen compositions",
+})
 export class TransferPairType {
   @Field(() => [Source])
   trainSources!: Source[];

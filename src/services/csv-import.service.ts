@@ -50,7 +50,11 @@ export async function importCsv(dataSource: DataSource, options: CsvImportOption
   const method = options.method ?? "";
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
 
-  const recorder = await IngestRunRecorder.start(dataSource, { source: options.source, kind: "csv", target: fileLabel });
+  const recorder = await IngestRunRecorder.start(dataSource, {
+    source: options.source,
+    kind: "csv",
+    target: fileLabel,
+  });
   const skipped: SkippedRecord[] = [];
   const occurrences = new Map<string, number>();
   const totals: WriteSummary = { inserted: 0, updated: 0, unchanged: 0 };

@@ -29,7 +29,12 @@ import { StructureFeaturizer } from "../engine/descriptors/structure.featurizer"
  */
 export type DescriptorSetKind = "COMPOSITION" | "STRUCTURE" | "SIMULATION" | "MESOSCALE";
 
-export const DESCRIPTOR_SET_KINDS: readonly DescriptorSetKind[] = ["COMPOSITION", "STRUCTURE", "SIMULATION", "MESOSCALE"];
+export const DESCRIPTOR_SET_KINDS: readonly DescriptorSetKind[] = [
+  "COMPOSITION",
+  "STRUCTURE",
+  "SIMULATION",
+  "MESOSCALE",
+];
 
 /** The job kind whose stored entries carry a microstructure (raw.summary.descriptors). */
 const POLYCRYSTAL_KIND = "micro.polycrystal";
@@ -79,7 +84,13 @@ const counters = new Map<DescriptorSetKind, { hits: number; misses: number }>(
 export function descriptorCacheCounters(): DescriptorCounter[] {
   return DESCRIPTOR_SET_KINDS.map((set) => {
     const c = counters.get(set) ?? { hits: 0, misses: 0 };
-    return { set, name: DESCRIPTOR_SET_INFO[set].name, version: DESCRIPTOR_SET_INFO[set].version, hits: c.hits, misses: c.misses };
+    return {
+      set,
+      name: DESCRIPTOR_SET_INFO[set].name,
+      version: DESCRIPTOR_SET_INFO[set].version,
+      hits: c.hits,
+      misses: c.misses,
+    };
   });
 }
 
@@ -182,10 +193,24 @@ export class DescriptorCacheService {
       entryId === undefined ? [materialIds] : [materialIds, entryId],
     );
     const subjects = rows.map((r) => {
-      const latticeA = [0, 1, 2].map((i) => [r.lattice[3 * i], r.lattice[3 * i + 1], r.lattice[3 * i + 2]] as [number, number, number]);
-      const fractional = r.species.map((_, i) => [r.fracCoords[3 * i], r.fracCoords[3 * i + 1], r.fracCoords[3 * i + 2]] as [number, number, number]);
-      const input = { latticeA, species: r.species, fractional, ...(r.spacegroupNumber != null ? { spaceGroupNumber: r.spacegroupNumber } : {}) };
-      return { id: r.id, materialId: r.materialId, digest: sha1(JSON.stringify([r.lattice, r.fracCoords, r.species, r.spacegroupNumber])), input };
+      const latticeA = [0, 1, 2].map(
+        (i) => [r.lattice[3 * i], r.lattice[3 * i + 1], r.lattice[3 * i + 2]] as [number, number, number],
+      );
+      const fractional = r.species.map(
+        (_, i) => [r.fracCoords[3 * i], r.fracCoords[3 * i + 1], r.fracCoords[3 * i + 2]] as [number, number, number],
+      );
+      const input = {
+        latticeA,
+        species: r.species,
+        fractional,
+        ...(r.spacegroupNumber != null ? { spaceGroupNumber: r.spacegroupNumber } : {}),
+      };
+      return {
+        id: r.id,
+        materialId: r.materialId,
+        digest: sha1(JSON.stringify([r.lattice, r.fracCoords, r.species, r.spacegroupNumber])),
+        input,
+      };
     });
     return this.byMaterial(materialIds, await this.resolve("STRUCTURE", "entry", structure, subjects));
   }
@@ -218,13 +243,14 @@ export class DescriptorCacheService {
    * result (keyed by the SIMULATION entry the job stored). Null for a material without one.
    */
   async mesoscale(materialIds: readonly number[]): Promise<Array<DescriptorVector | null>> {
-    const rows: Array<{ entryId: number; materialId: number; descriptors: Record<string, unknown> | null }> = await this.dataSource.query(
-      `SELECT DISTINCT ON (e.material_id) e.id AS "entryId", e.material_id AS "materialId", e.raw -> 'summary' -> 'descriptors' AS descriptors
+    const rows: Array<{ entryId: number; materialId: number; descriptors: Record<string, unknown> | null }> =
+      await this.dataSource.query(
+        `SELECT DISTINCT ON (e.material_id) e.id AS "entryId", e.material_id AS "materialId", e.raw -> 'summary' -> 'descriptors' AS descriptors
        FROM entries e
        WHERE e.material_id = ANY($1::int[]) AND e.source = $2 AND e.raw ->> 'kind' = $3 AND e.withdrawn_at IS NULL
        ORDER BY e.material_id, e.fetched_at DESC, e.id DESC`,
-      [materialIds, Source.SIMULATION, POLYCRYSTAL_KIND],
-    );
+        [materialIds, Source.SIMULATION, POLYCRYSTAL_KIND],
+      );
     const numberOf = (d: Record<string, unknown> | null, key: string): number | undefined => {
       const v = d?.[key];
       return typeof v === "number" ? v : undefined;
@@ -258,13 +284,23 @@ export class DescriptorCacheService {
     const unique = [...new Map(subjects.map((s) => [s.id, s])).values()];
     const memoryKey = (id: number) => `${subjectKind}:${id}:${info.name}`;
     const results = new Map<number, DescriptorVector>();
-    const fresh = (e: MemoryEntry | undefined, s: Subject<T>): e is MemoryEntry => e?.version === info.version && e.digest === s.digest;
+    const fresh = (e: MemoryEntry | undefined, s: Subject<T>): e is MemoryEntry =>
+      e?.version === info.version && e.digest === s.digest;
     for (const s of unique) {
       const key = memoryKey(s.id);
       const entry = memory.get(key);
       if (!fresh(entry, s)) continue;
       remember(key, entry);
-      results.set(s.id, { set, info, subjectKind, subjectId: s.id, materialId: s.materialId, values: entry.values, error: entry.error, cached: true });
+      results.set(s.id, {
+        set,
+        info,
+        subjectKind,
+        subjectId: s.id,
+        materialId: s.materialId,
+        values: entry.values,
+        error: entry.error,
+        cached: true,
+      });
     }
     const unread = unique.filter((s) => !results.has(s.id));
     const rows: CacheRow[] =

@@ -14,7 +14,14 @@ export interface SourceRow {
 }
 
 /** Sources used when a request names none: every database, not MatGraph's own simulations or predictions. */
-export const DEFAULT_TRAINING_SOURCES: readonly Source[] = [Source.AFLOW, Source.OQMD, Source.JARVIS, Source.MP, Source.OPTIMADE, Source.USER];
+export const DEFAULT_TRAINING_SOURCES: readonly Source[] = [
+  Source.AFLOW,
+  Source.OQMD,
+  Source.JARVIS,
+  Source.MP,
+  Source.OPTIMADE,
+  Source.USER,
+];
 
 export async function loadSourceRows(
   db: DataSource | EntityManager,
@@ -41,7 +48,9 @@ export function mergeByComposition(rows: readonly SourceRow[]): Array<{ formula:
     s.n += 1;
     sums.set(r.formula, s);
   }
-  return [...sums].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([formula, s]) => ({ formula, target: s.sum / s.n }));
+  return [...sums]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([formula, s]) => ({ formula, target: s.sum / s.n }));
 }
 
 /**

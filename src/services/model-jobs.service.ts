@@ -43,12 +43,17 @@ export function modelParams(value: unknown): Record<string, number | string | bo
 }
 
 export function checkModelKind(kind: string): string {
-  if (!isModelKind(kind)) throw new InvalidInputError(`unknown model "${kind}" (known: ${Object.keys(MODELS).join(", ")})`);
+  if (!isModelKind(kind))
+    throw new InvalidInputError(`unknown model "${kind}" (known: ${Object.keys(MODELS).join(", ")})`);
   return kind;
 }
 
-export async function trainModelJobInput(dataSource: DataSource, request: TrainModelRequest): Promise<TrainModelJobInput> {
-  if (PROPERTY_KEYS[request.key].isArray) throw new InvalidInputError(`${request.key} holds arrays; models predict one number`);
+export async function trainModelJobInput(
+  dataSource: DataSource,
+  request: TrainModelRequest,
+): Promise<TrainModelJobInput> {
+  if (PROPERTY_KEYS[request.key].isArray)
+    throw new InvalidInputError(`${request.key} holds arrays; models predict one number`);
   const model = checkModelKind(request.model ?? "gbdt");
   const sources = [...new Set(request.sources?.length ? request.sources : DEFAULT_TRAINING_SOURCES)].sort();
   const holdoutFraction = request.holdoutFraction ?? 0.1;
@@ -77,8 +82,11 @@ export async function trainModelJobInput(dataSource: DataSource, request: TrainM
   const taken = name ? await new ModelRegistry(dataSource).byName(name) : null;
   if (taken) {
     // The name's owner may be this very request, finished: then the job queue answers with it.
-    const [owner] = taken.jobId ? await dataSource.query(`SELECT input_hash AS hash FROM jobs WHERE id = $1`, [taken.jobId]) : [];
-    if (owner?.hash !== inputHash(TRAIN_MODEL_KIND, { ...input })) throw new InvalidInputError(`a model named "${name}" exists already`);
+    const [owner] = taken.jobId
+      ? await dataSource.query(`SELECT input_hash AS hash FROM jobs WHERE id = $1`, [taken.jobId])
+      : [];
+    if (owner?.hash !== inputHash(TRAIN_MODEL_KIND, { ...input }))
+      throw new InvalidInputError(`a model named "${name}" exists already`);
   }
   return input;
 }

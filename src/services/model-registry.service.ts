@@ -81,7 +81,10 @@ export class ModelRegistry {
 
   list(filter: { key?: PropertyKey | null; first: number }): Promise<ModelRecord[]> {
     return filter.key
-      ? this.db.query(`SELECT ${MODEL_COLUMNS} FROM models WHERE key = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [filter.key, filter.first])
+      ? this.db.query(`SELECT ${MODEL_COLUMNS} FROM models WHERE key = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [
+          filter.key,
+          filter.first,
+        ])
       : this.db.query(`SELECT ${MODEL_COLUMNS} FROM models ORDER BY created_at DESC, id DESC LIMIT $1`, [filter.first]);
   }
 
@@ -100,7 +103,8 @@ export class ModelRegistry {
     if (modelId != null) {
       const model = await this.byId(modelId);
       if (!model) throw new NotFoundError(`no model with id ${modelId}`);
-      if (model.key !== key) throw new InvalidInputError(`model ${model.id} ("${model.name}") predicts ${model.key}, not ${key}`);
+      if (model.key !== key)
+        throw new InvalidInputError(`model ${model.id} ("${model.name}") predicts ${model.key}, not ${key}`);
       return model;
     }
     const [row] = await this.db.query(
@@ -159,16 +163,26 @@ export class ModelRegistry {
   /** Changes of `key`'s default model (every property when null), newest first. */
   defaultChanges(filter: { key?: PropertyKey | null; first: number }): Promise<DefaultModelChange[]> {
     return filter.key
-      ? this.db.query(`SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes WHERE key = $1 ORDER BY changed_at DESC, id DESC LIMIT $2`, [
-          filter.key,
-          filter.first,
-        ])
-      : this.db.query(`SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes ORDER BY changed_at DESC, id DESC LIMIT $1`, [filter.first]);
+      ? this.db.query(
+          `SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes WHERE key = $1 ORDER BY changed_at DESC, id DESC LIMIT $2`,
+          [filter.key, filter.first],
+        )
+      : this.db.query(
+          `SELECT ${DEFAULT_CHANGE_COLUMNS} FROM model_default_changes ORDER BY changed_at DESC, id DESC LIMIT $1`,
+          [filter.first],
+        );
   }
 
   /** Inside the caller's transaction: unflags `previous`, flags `modelId` from now, records the change. */
-  private async flagDefault(key: PropertyKey, modelId: number, previous: number | null, changedBy: string): Promise<void> {
-    await this.db.query(`UPDATE models SET is_default = false, default_since = NULL WHERE key = $1 AND is_default`, [key]);
+  private async flagDefault(
+    key: PropertyKey,
+    modelId: number,
+    previous: number | null,
+    changedBy: string,
+  ): Promise<void> {
+    await this.db.query(`UPDATE models SET is_default = false, default_since = NULL WHERE key = $1 AND is_default`, [
+      key,
+    ]);
     await this.db.query(`UPDATE models SET is_default = true, default_since = now() WHERE id = $1`, [modelId]);
     await this.db.query(
       `INSERT INTO model_default_changes (key, model_id, previous_model_id, changed_by) VALUES ($1, $2, $3, $4)`,
@@ -198,8 +212,15 @@ export class ModelRegistry {
     );
     const record = row as ModelRecord;
     if (!model.makeDefault) return record;
-    const [previous] = await this.db.query(`SELECT id FROM models WHERE key = $1 AND is_default FOR UPDATE`, [model.key]);
-    await this.flagDefault(model.key, record.id, (previous?.id as number | undefined) ?? null, model.jobId ? `job ${model.jobId}` : "registry");
+    const [previous] = await this.db.query(`SELECT id FROM models WHERE key = $1 AND is_default FOR UPDATE`, [
+      model.key,
+    ]);
+    await this.flagDefault(
+      model.key,
+      record.id,
+      (previous?.id as number | undefined) ?? null,
+      model.jobId ? `job ${model.jobId}` : "registry",
+    );
     return (await this.byId(record.id)) as ModelRecord;
   }
 }

@@ -58,7 +58,8 @@ export function scoreModel(task: Task, y: Float64Array, mean: Float64Array): Rec
 }
 
 export async function trainModel(info: DescriptorSetInfo, options: TrainOptions): Promise<TrainedModel> {
-  if (!isModelKind(options.kind)) throw new ModelError(`unknown model "${options.kind}" (known: ${MODEL_KINDS.join(", ")})`);
+  if (!isModelKind(options.kind))
+    throw new ModelError(`unknown model "${options.kind}" (known: ${MODEL_KINDS.join(", ")})`);
   if (options.train.x.rows < 2) throw new ModelError(`fewer than 2 usable training rows (${options.train.x.rows})`);
   const model = createModel(options.kind, options.task, options.params, info);
   const start = process.hrtime.bigint();
@@ -93,7 +94,10 @@ export async function trainModel(info: DescriptorSetInfo, options: TrainOptions)
 }
 
 /** A parsed bundle checked against the descriptor set, with its model restored. */
-export async function restoreModel(parsed: unknown, info: DescriptorSetInfo): Promise<{ bundle: ModelBundle; model: Model }> {
+export async function restoreModel(
+  parsed: unknown,
+  info: DescriptorSetInfo,
+): Promise<{ bundle: ModelBundle; model: Model }> {
   const bundle = checkBundle(parsed, info);
   return { bundle, model: await loadModel(bundle.model, info) };
 }

@@ -77,7 +77,10 @@ export class PredictionService {
   }
 
   /** Predictions for stored materials, in their order. */
-  async forMaterials(materials: readonly { id: number; formula: string }[], record: ModelRecord): Promise<PredictionResult[]> {
+  async forMaterials(
+    materials: readonly { id: number; formula: string }[],
+    record: ModelRecord,
+  ): Promise<PredictionResult[]> {
     const [{ bundle, model }, vectors] = await Promise.all([
       this.registry.restore(record, featurizer.info),
       this.descriptors.composition(materials),

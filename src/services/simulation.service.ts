@@ -60,7 +60,9 @@ export async function prepareSimulation(
 ): Promise<PreparedSimulation> {
   const kind = KIND_NAMES[request.kind];
   if (!kind || !COMPUTATIONS[kind]) {
-    const available = Object.entries(KIND_NAMES).filter(([, k]) => COMPUTATIONS[k]).map(([name]) => name);
+    const available = Object.entries(KIND_NAMES)
+      .filter(([, k]) => COMPUTATIONS[k])
+      .map(([name]) => name);
     throw new InvalidInputError(`${request.kind} is not available on this server; available: ${available.join(", ")}`);
   }
   const optional = COMPONENT_KINDS.has(kind) && !request.materialId && !request.formula;
@@ -68,22 +70,29 @@ export async function prepareSimulation(
   const formula = optional ? null : (material?.formula ?? Composition.parse(request.formula ?? "").reducedFormula);
   const materialId = material?.id ?? null;
   if (kind === "micro.polycrystal") {
-    if (!request.polycrystal) throw new InvalidInputError(`${request.kind} needs a polycrystal input (elastic constants, grains, voxels)`);
+    if (!request.polycrystal)
+      throw new InvalidInputError(`${request.kind} needs a polycrystal input (elastic constants, grains, voxels)`);
     const input = await preparePolycrystal(dataSource, request.polycrystal, material, config);
     return { kind, input: { formula, ...input }, materialId };
   }
   if (kind === "micro.composite") {
-    if (!request.composite) throw new InvalidInputError(`${request.kind} needs a composite input (matrix, inclusion, volumeFraction)`);
+    if (!request.composite)
+      throw new InvalidInputError(`${request.kind} needs a composite input (matrix, inclusion, volumeFraction)`);
     return { kind, input: { formula, ...prepareComposite(request.composite, config) }, materialId };
   }
   if (kind === "fem.impact") {
-    if (!request.impact) throw new InvalidInputError(`${request.kind} needs an impact input (plate, striker, material)`);
+    if (!request.impact)
+      throw new InvalidInputError(`${request.kind} needs an impact input (plate, striker, material)`);
     return { kind, input: { formula, ...(await prepareImpact(dataSource, request.impact, config)) }, materialId };
   }
   if (!formula) throw new InvalidInputError("give materialId or formula");
   if (kind.startsWith("md.")) {
     if (!request.md) throw new InvalidInputError(`${request.kind} needs an md input (potential, lattice, …)`);
-    return { kind, input: { formula, ...prepareMd(kind, request.md, formula, config) }, materialId: material?.id ?? null };
+    return {
+      kind,
+      input: { formula, ...prepareMd(kind, request.md, formula, config) },
+      materialId: material?.id ?? null,
+    };
   }
   if (!request.fem) throw new InvalidInputError(`${request.kind} needs a fem input (geometry, load, material source)`);
   const fem = await prepareFem(dataSource, kind, request.fem, material, config);
@@ -132,7 +141,9 @@ function prepareMd(kind: string, md: MdSimulationInput, formula: string, config:
   try {
     covered = loadPotential(contents.toString("utf8"), md.potential).elements;
   } catch (error) {
-    throw new InvalidInputError(`potential "${md.potential}" cannot be read: ${(error as Error).message}`, { cause: error });
+    throw new InvalidInputError(`potential "${md.potential}" cannot be read: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (!covered.includes(element)) {
     throw new InvalidInputError(`potential "${md.potential}" covers ${covered.join(", ")}, not ${element}`);
@@ -172,22 +183,30 @@ async function prepareFem(
   config: Config,
 ): Promise<Record<string, unknown>> {
   const isPlate = kind === "fem.plate-with-hole";
-  const elements = (fem.elements ?? (kind === "fem.heat" ? "10x10x10" : isPlate ? "16x12x1" : "40x4x4")).split("x").map(Number);
+  const elements = (fem.elements ?? (kind === "fem.heat" ? "10x10x10" : isPlate ? "16x12x1" : "40x4x4"))
+    .split("x")
+    .map(Number);
   if (elements.length !== 3 || elements.some((n) => !Number.isInteger(n) || n < 1)) {
     throw new InvalidInputError(`elements must look like ${isPlate ? "16x12x1" : "40x4x4"}, got "${fem.elements}"`);
   }
   if (isPlate && elements[0]! % 2 !== 0) {
-    throw new InvalidInputError(`elements of a plate with a hole are angular x radial x thickness cells, the angular count even; got "${fem.elements}"`);
+    throw new InvalidInputError(
+      `elements of a plate with a hole are angular x radial x thickness cells, the angular count even; got "${fem.elements}"`,
+    );
   }
   const element = fem.element ?? (kind === "fem.heat" ? "hex8" : "hex20");
   if (!isElasticElementName(element) || element.startsWith("tet")) {
-    throw new InvalidInputError(`element must be hex8, hex8i (incompatible modes), hex8b (B-bar) or hex20, got "${element}"`);
+    throw new InvalidInputError(
+      `element must be hex8, hex8i (incompatible modes), hex8b (B-bar) or hex20, got "${element}"`,
+    );
   }
   const nodesPerAxis = element === "hex20" ? 2 : 1;
   const nodes = elements.reduce((p, n) => p * (n * nodesPerAxis + 1), 1);
   const dofs = nodes * (kind === "fem.heat" ? 1 : 3);
   if (dofs > config.jobs.maxDofs) {
-    throw new InvalidInputError(`about ${dofs} degrees of freedom exceed this server's limit of ${config.jobs.maxDofs}`);
+    throw new InvalidInputError(
+      `about ${dofs} degrees of freedom exceed this server's limit of ${config.jobs.maxDofs}`,
+    );
   }
   if (isPlate) {
     const elastic = await resolveElastic(dataSource, fem, material);
@@ -212,7 +231,9 @@ function plateGeometry(fem: FemSimulationInput): Record<string, number> {
   const halfWidthM = positive(fem.widthM ?? 0.2, "widthM") / 2;
   const holeRadiusM = positive(fem.holeRadiusM ?? halfWidthM / 10, "holeRadiusM");
   if (holeRadiusM >= halfWidthM) {
-    throw new InvalidInputError(`holeRadiusM (${holeRadiusM} m) must be smaller than half the plate's width (${halfWidthM} m)`);
+    throw new InvalidInputError(
+      `holeRadiusM (${holeRadiusM} m) must be smaller than half the plate's width (${halfWidthM} m)`,
+    );
   }
   const thicknessM = positive(fem.thicknessM ?? holeRadiusM / 5, "thicknessM");
   // Radial cells grow geometrically away from the hole, where the stress gradient is.
@@ -266,7 +287,11 @@ async function resolveElastic(
     const nu = fem.poissonRatio ?? 0.3;
     if (!(nu > -1 && nu < 0.5)) throw new InvalidInputError("poissonRatio must lie in (-1, 0.5)");
     return {
-      elastic: { type: "isotropic", youngsModulusPa: positive(fem.youngsModulusPa, "youngsModulusPa"), poissonRatio: nu },
+      elastic: {
+        type: "isotropic",
+        youngsModulusPa: positive(fem.youngsModulusPa, "youngsModulusPa"),
+        poissonRatio: nu,
+      },
       elasticProvenance: { from: "request" },
     };
   }
@@ -320,7 +345,10 @@ async function resolveConductivity(
   material: MaterialRecord | null,
 ): Promise<{ conductivityWPerMK: number; conductivityProvenance: Record<string, unknown> }> {
   if (fem.conductivityWPerMK != null) {
-    return { conductivityWPerMK: positive(fem.conductivityWPerMK, "conductivityWPerMK"), conductivityProvenance: { from: "request" } };
+    return {
+      conductivityWPerMK: positive(fem.conductivityWPerMK, "conductivityWPerMK"),
+      conductivityProvenance: { from: "request" },
+    };
   }
   const from = requireOne(fem.conductivityFrom, "fem.conductivityFrom");
   if (from.jobId) {
@@ -332,7 +360,8 @@ async function resolveConductivity(
   if (!material) throw new InvalidInputError("conductivityFrom.source needs a material that is in the store");
   const v = await valuesOf(dataSource, material.id, from.source as Source, [PropertyKey.THERMAL_CONDUCTIVITY]);
   const k = v.get(PropertyKey.THERMAL_CONDUCTIVITY);
-  if (k?.value == null) throw new InvalidInputError(`${from.source} has no thermal conductivity for ${material.formula}`);
+  if (k?.value == null)
+    throw new InvalidInputError(`${from.source} has no thermal conductivity for ${material.formula}`);
   return {
     conductivityWPerMK: k.value,
     conductivityProvenance: { from: "source", source: from.source, sourceId: k.sourceId, materialId: material.id },
@@ -358,7 +387,9 @@ function voxelsWithinLimit(voxels: number, name: string, config: Config): number
   const maxVoxels = Math.floor(Math.cbrt(config.jobs.maxDofs / 3));
   const n = integerIn(voxels, name, 4, Math.max(4, maxVoxels));
   if (3 * n ** 3 > config.jobs.maxDofs) {
-    throw new InvalidInputError(`${n}³ voxels (${3 * n ** 3} degrees of freedom) exceed this server's limit of ${config.jobs.maxDofs}`);
+    throw new InvalidInputError(
+      `${n}³ voxels (${3 * n ** 3} degrees of freedom) exceed this server's limit of ${config.jobs.maxDofs}`,
+    );
   }
   return n;
 }
@@ -382,8 +413,10 @@ async function resolveCubic(
   let gpa: [number, number, number];
   let elasticProvenance: Record<string, unknown>;
   if (explicit.some((c) => c != null)) {
-    if (poly.elasticFrom) throw new InvalidInputError("polycrystal: give either c11GPa, c12GPa, c44GPa or elasticFrom, not both");
-    if (explicit.some((c) => c == null)) throw new InvalidInputError("polycrystal: give all three of c11GPa, c12GPa and c44GPa");
+    if (poly.elasticFrom)
+      throw new InvalidInputError("polycrystal: give either c11GPa, c12GPa, c44GPa or elasticFrom, not both");
+    if (explicit.some((c) => c == null))
+      throw new InvalidInputError("polycrystal: give all three of c11GPa, c12GPa and c44GPa");
     gpa = explicit as [number, number, number];
     elasticProvenance = { from: "request" };
   } else {
@@ -397,18 +430,23 @@ async function resolveCubic(
       gpa = c as [number, number, number];
       elasticProvenance = { from: "job", jobId: from.jobId, kind: result["kind"] };
     } else {
-      if (!material) throw new InvalidInputError("polycrystal.elasticFrom.source needs a material that is in the store");
+      if (!material)
+        throw new InvalidInputError("polycrystal.elasticFrom.source needs a material that is in the store");
       const source = from.source as Source;
-      const tensor = (await valuesOf(dataSource, material.id, source, [PropertyKey.ELASTIC_TENSOR])).get(PropertyKey.ELASTIC_TENSOR);
+      const tensor = (await valuesOf(dataSource, material.id, source, [PropertyKey.ELASTIC_TENSOR])).get(
+        PropertyKey.ELASTIC_TENSOR,
+      );
       const C = tensor?.values;
-      if (!tensor || !C || C.length !== 36) throw new InvalidInputError(`${source} has no elastic tensor for ${material.formula}`);
+      if (!tensor || !C || C.length !== 36)
+        throw new InvalidInputError(`${source} has no elastic tensor for ${material.formula}`);
       const mean = (...i: number[]) => i.reduce((sum, k) => sum + (C[k] as number), 0) / i.length;
       gpa = [mean(0, 7, 14), mean(1, 2, 8), mean(21, 28, 35)];
       elasticProvenance = { from: "source", source, sourceId: tensor.sourceId, materialId: material.id };
     }
   }
   const [c11, c12, c44] = gpa;
-  if (![c11, c12, c44].every(Number.isFinite)) throw new InvalidInputError("polycrystal: the elastic constants must be finite numbers");
+  if (![c11, c12, c44].every(Number.isFinite))
+    throw new InvalidInputError("polycrystal: the elastic constants must be finite numbers");
   // Born stability of a cubic crystal: otherwise no positive-definite stiffness exists to homogenise.
   if (!(c11 - c12 > 0 && c11 + 2 * c12 > 0 && c44 > 0)) {
     throw new InvalidInputError(
@@ -432,7 +470,9 @@ async function preparePolycrystal(
   if (poly.fibreAxis != null) {
     if (texture !== "fibre") throw new InvalidInputError('polycrystal.fibreAxis applies to texture "fibre" only');
     if (poly.fibreAxis.length !== 3 || !poly.fibreAxis.every(Number.isFinite) || poly.fibreAxis.every((x) => x === 0)) {
-      throw new InvalidInputError("polycrystal.fibreAxis must be a non-zero crystal direction of three numbers, e.g. [0, 0, 1]");
+      throw new InvalidInputError(
+        "polycrystal.fibreAxis must be a non-zero crystal direction of three numbers, e.g. [0, 0, 1]",
+      );
     }
     fibreAxis = poly.fibreAxis;
   }
@@ -459,7 +499,8 @@ function prepareComposite(c: CompositeSimulationInput, config: Config): Record<s
     throw new InvalidInputError("composite.aspectRatio and composite.orientation apply to fibres only");
   }
   const aspectRatio = shape === "fibre" ? (c.aspectRatio ?? 10) : 1;
-  if (!(aspectRatio >= 1 && Number.isFinite(aspectRatio))) throw new InvalidInputError(`composite.aspectRatio must be at least 1, got ${aspectRatio}`);
+  if (!(aspectRatio >= 1 && Number.isFinite(aspectRatio)))
+    throw new InvalidInputError(`composite.aspectRatio must be at least 1, got ${aspectRatio}`);
   const orientation = oneOf(c.orientation ?? "random", "composite.orientation", ["random", "aligned"] as const);
   return {
     matrix: phaseOf(c.matrix, "composite.matrix"),
@@ -478,16 +519,29 @@ function prepareComposite(c: CompositeSimulationInput, config: Config): Record<s
 async function resolveImpactMaterial(
   dataSource: DataSource,
   impact: ImpactSimulationInput,
-): Promise<{ youngsModulusPa: number; poissonRatio: number; densityKgM3: number; materialProvenance: Record<string, unknown> }> {
+): Promise<{
+  youngsModulusPa: number;
+  poissonRatio: number;
+  densityKgM3: number;
+  materialProvenance: Record<string, unknown>;
+}> {
   if (impact.materialFromJobId != null) {
     if (impact.youngsModulusPa != null || impact.poissonRatio != null) {
-      throw new InvalidInputError("impact: give either materialFromJobId or youngsModulusPa and poissonRatio, not both");
+      throw new InvalidInputError(
+        "impact: give either materialFromJobId or youngsModulusPa and poissonRatio, not both",
+      );
     }
     const result = await finishedJobResult(dataSource, impact.materialFromJobId);
     if (result["kind"] !== "micro.composite") {
-      throw new InvalidInputError(`impact.materialFromJobId: job ${impact.materialFromJobId} is ${String(result["kind"])}, not a MICRO_COMPOSITE job`);
+      throw new InvalidInputError(
+        `impact.materialFromJobId: job ${impact.materialFromJobId} is ${String(result["kind"])}, not a MICRO_COMPOSITE job`,
+      );
     }
-    const [E, nu, rho] = [result["youngsModulusPa"], result["poissonRatio"], impact.densityKgM3 ?? result["densityKgM3"]];
+    const [E, nu, rho] = [
+      result["youngsModulusPa"],
+      result["poissonRatio"],
+      impact.densityKgM3 ?? result["densityKgM3"],
+    ];
     if (typeof E !== "number" || typeof nu !== "number") {
       throw new InvalidInputError(`job ${impact.materialFromJobId} has no effective Young's modulus and Poisson ratio`);
     }
@@ -500,11 +554,18 @@ async function resolveImpactMaterial(
       youngsModulusPa: E,
       poissonRatio: nu,
       densityKgM3: positive(rho, "impact.densityKgM3"),
-      materialProvenance: { from: "job", jobId: impact.materialFromJobId, kind: "micro.composite", densityFrom: impact.densityKgM3 != null ? "request" : "job" },
+      materialProvenance: {
+        from: "job",
+        jobId: impact.materialFromJobId,
+        kind: "micro.composite",
+        densityFrom: impact.densityKgM3 != null ? "request" : "job",
+      },
     };
   }
   if (impact.youngsModulusPa == null || impact.densityKgM3 == null) {
-    throw new InvalidInputError("impact: give materialFromJobId (a MICRO_COMPOSITE job), or youngsModulusPa and densityKgM3");
+    throw new InvalidInputError(
+      "impact: give materialFromJobId (a MICRO_COMPOSITE job), or youngsModulusPa and densityKgM3",
+    );
   }
   return {
     youngsModulusPa: positive(impact.youngsModulusPa, "impact.youngsModulusPa"),
@@ -514,20 +575,30 @@ async function resolveImpactMaterial(
   };
 }
 
-async function prepareImpact(dataSource: DataSource, impact: ImpactSimulationInput, config: Config): Promise<Record<string, unknown>> {
+async function prepareImpact(
+  dataSource: DataSource,
+  impact: ImpactSimulationInput,
+  config: Config,
+): Promise<Record<string, unknown>> {
   const text = impact.elements ?? "20x20x2";
   const elements = text.split("x").map(Number);
   if (elements.length !== 3 || elements.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new InvalidInputError(`impact.elements must look like 20x20x2 (cells along x, y and the thickness), got "${text}"`);
+    throw new InvalidInputError(
+      `impact.elements must look like 20x20x2 (cells along x, y and the thickness), got "${text}"`,
+    );
   }
   const [nx, ny, nz] = elements as [number, number, number];
   if (nx % 2 !== 0 || ny % 2 !== 0) {
-    throw new InvalidInputError(`impact.elements: the cell counts along x and y must be even (a quarter of the plate is meshed), got "${text}"`);
+    throw new InvalidInputError(
+      `impact.elements: the cell counts along x and y must be even (a quarter of the plate is meshed), got "${text}"`,
+    );
   }
   // The quarter model meshes (nx/2)·(ny/2)·nz cells.
   const dofs = 3 * (nx / 2 + 1) * (ny / 2 + 1) * (nz + 1);
   if (dofs > config.jobs.maxDofs) {
-    throw new InvalidInputError(`about ${dofs} degrees of freedom exceed this server's limit of ${config.jobs.maxDofs}`);
+    throw new InvalidInputError(
+      `about ${dofs} degrees of freedom exceed this server's limit of ${config.jobs.maxDofs}`,
+    );
   }
   const plate = {
     lengthM: positive(impact.lengthM ?? 0.1, "impact.lengthM"),
@@ -541,7 +612,9 @@ async function prepareImpact(dataSource: DataSource, impact: ImpactSimulationInp
     speedMPerS: positive(impact.speedMPerS ?? 5, "impact.speedMPerS"),
   };
   if (striker.radiusM >= Math.min(plate.lengthM, plate.widthM) / 2) {
-    throw new InvalidInputError(`impact.strikerRadiusM (${striker.radiusM} m) must be smaller than half the plate's length and width`);
+    throw new InvalidInputError(
+      `impact.strikerRadiusM (${striker.radiusM} m) must be smaller than half the plate's length and width`,
+    );
   }
   const durationS = positive(impact.durationS ?? 1e-3, "impact.durationS");
   const { materialProvenance, ...elastic } = await resolveImpactMaterial(dataSource, impact);

@@ -5,7 +5,8 @@ import type { EntryRecord } from "./records";
 /** An entry's stored structure as a Crystal (lattice rows in Å, fractional coordinates), or null without one. */
 export function crystalOfEntry(entry: Pick<EntryRecord, "lattice" | "fracCoords" | "species">): Crystal | null {
   const { lattice, fracCoords, species } = entry;
-  if (!lattice || lattice.length !== 9 || !fracCoords || !species || fracCoords.length !== 3 * species.length) return null;
+  if (!lattice || lattice.length !== 9 || !fracCoords || !species || fracCoords.length !== 3 * species.length)
+    return null;
   return {
     lattice: [lattice.slice(0, 3), lattice.slice(3, 6), lattice.slice(6, 9)],
     species: [...species],

@@ -104,7 +104,10 @@ export async function runTransferExperiment(asked: TransferRequest): Promise<{ r
     );
   }
 
-  const groups = [request.trainSources, ...(request.trainSources.length > 1 ? request.trainSources.map((s) => [s]) : [])];
+  const groups = [
+    request.trainSources,
+    ...(request.trainSources.length > 1 ? request.trainSources.map((s) => [s]) : []),
+  ];
   const pairs: TransferPair[] = [];
   const series: ParitySeries[] = [];
   let trainSeconds = 0;
@@ -112,7 +115,9 @@ export async function runTransferExperiment(asked: TransferRequest): Promise<{ r
     request.onProgress?.(g / groups.length, `training on ${group.join("+")}`);
     const train = concat(group.map((s) => bySource.get(s) as Featurised));
     if (train.x.rows < 2) {
-      throw new TransferError(`${group.join("+")} has ${train.x.rows} usable ${request.key} values; at least 2 are needed`);
+      throw new TransferError(
+        `${group.join("+")} has ${train.x.rows} usable ${request.key} values; at least 2 are needed`,
+      );
     }
     const trained = await trainModel(featurizer.info, {
       kind: request.modelKind,

@@ -16,7 +16,8 @@ export interface TransferRequest {
 }
 
 export async function transferJobInput(dataSource: DataSource, request: TransferRequest): Promise<TransferJobInput> {
-  if (PROPERTY_KEYS[request.key].isArray) throw new InvalidInputError(`${request.key} holds arrays; models predict one number`);
+  if (PROPERTY_KEYS[request.key].isArray)
+    throw new InvalidInputError(`${request.key} holds arrays; models predict one number`);
   const trainSources = [...new Set(request.trainSources)].sort();
   if (trainSources.length === 0) throw new InvalidInputError("trainSources must name at least one source");
   if (trainSources.includes(request.testSource)) {
@@ -25,8 +26,16 @@ export async function transferJobInput(dataSource: DataSource, request: Transfer
   const model = checkModelKind(request.model ?? "gbdt");
   for (const source of [...trainSources, request.testSource]) {
     const { values } = await sourceDataFingerprint(dataSource, request.key, [source]);
-    if (values < 2) throw new InvalidInputError(`${source} holds ${values} ${request.key} values; at least 2 are needed`);
+    if (values < 2)
+      throw new InvalidInputError(`${source} holds ${values} ${request.key} values; at least 2 are needed`);
   }
   const data = await sourceDataFingerprint(dataSource, request.key, [...trainSources, request.testSource]);
-  return { key: request.key, trainSources, testSource: request.testSource, model, params: modelParams(request.params), data };
+  return {
+    key: request.key,
+    trainSources,
+    testSource: request.testSource,
+    model,
+    params: modelParams(request.params),
+    data,
+  };
 }

@@ -25,7 +25,10 @@ describe("parity plot", () => {
     // Points of the first series lie on the y = x line: cx maps to the same pixel as cy mirrored.
     const first = svg.split('<g class="series"')[1]!.split("</g>")[0]!;
     const dots = [...first.matchAll(/cx="([\d.]+)" cy="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
-    const line = svg.match(/class="diagonal" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/)!.slice(1).map(Number);
+    const line = svg
+      .match(/class="diagonal" x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"/)!
+      .slice(1)
+      .map(Number);
     const [x1, y1, x2, y2] = line as [number, number, number, number];
     for (const [cx, cy] of dots as [number, number][]) {
       const onLine = y1 + ((cx - x1) * (y2 - y1)) / (x2 - x1);

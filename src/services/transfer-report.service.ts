@@ -36,7 +36,12 @@ export class TransferReportStore {
 
   list(filter: { key?: string | null; first: number }): Promise<TransferReportRecord[]> {
     return filter.key
-      ? this.db.query(`SELECT ${COLUMNS} FROM transfer_reports WHERE key = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [filter.key, filter.first])
-      : this.db.query(`SELECT ${COLUMNS} FROM transfer_reports ORDER BY created_at DESC, id DESC LIMIT $1`, [filter.first]);
+      ? this.db.query(
+          `SELECT ${COLUMNS} FROM transfer_reports WHERE key = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+          [filter.key, filter.first],
+        )
+      : this.db.query(`SELECT ${COLUMNS} FROM transfer_reports ORDER BY created_at DESC, id DESC LIMIT $1`, [
+          filter.first,
+        ]);
   }
 }

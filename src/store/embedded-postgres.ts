@@ -37,7 +37,8 @@ function keepQueriesWhole(db: PGlite): PGlite {
       if (property === "execProtocolRawStream") {
         return (message: Uint8Array, options: Parameters<PGlite["execProtocolRawStream"]>[1]) => {
           const type = message[0];
-          insideQuery = type !== SYNC && type !== SIMPLE_QUERY && type !== TERMINATE && message.length > 0 && type !== 0;
+          insideQuery =
+            type !== SYNC && type !== SIMPLE_QUERY && type !== TERMINATE && message.length > 0 && type !== 0;
           return target.execProtocolRawStream(message, options);
         };
       }

@@ -8,7 +8,18 @@ import { DescriptorCacheEntity } from "./descriptor-cache.entity";
 import { ModelDefaultChangeEntity, ModelEntity } from "./model.entity";
 import { TransferReportEntity } from "./transfer-report.entity";
 
-export const ENTITIES = [MaterialEntity, EntryEntity, PropertyEntity, IngestRunEntity, PolymorphEntity, PropertyHistoryEntity, DescriptorCacheEntity, ModelEntity, ModelDefaultChangeEntity, TransferReportEntity];
+export const ENTITIES = [
+  MaterialEntity,
+  EntryEntity,
+  PropertyEntity,
+  IngestRunEntity,
+  PolymorphEntity,
+  PropertyHistoryEntity,
+  DescriptorCacheEntity,
+  ModelEntity,
+  ModelDefaultChangeEntity,
+  TransferReportEntity,
+];
 export { EntryEntity, IngestRunEntity, MaterialEntity, PropertyEntity };
 export { PolymorphEntity, PropertyHistoryEntity };
 export { DescriptorCacheEntity, ModelDefaultChangeEntity, ModelEntity, TransferReportEntity };

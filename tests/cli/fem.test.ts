@@ -29,9 +29,29 @@ describe("matgraph fem", () => {
   });
 
   it("cantilever --json reports a tip deflection within 1 % of Timoshenko theory", async () => {
-    const out = await run(["fem", "cantilever", "--E", "210e9", "--nu", "0.3", "--length", "1", "--width", "0.05", "--load", "1000", "--elements", "40x4x4", "--element", "hex8i", "--json"]);
+    const out = await run([
+      "fem",
+      "cantilever",
+      "--E",
+      "210e9",
+      "--nu",
+      "0.3",
+      "--length",
+      "1",
+      "--width",
+      "0.05",
+      "--load",
+      "1000",
+      "--elements",
+      "40x4x4",
+      "--element",
+      "hex8i",
+      "--json",
+    ]);
     const result = JSON.parse(out) as Record<string, number>;
-    expect(Object.keys(result)).toEqual(expect.arrayContaining(["tipDeflection", "maxVonMises", "dofs", "iterations", "solveSeconds"]));
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining(["tipDeflection", "maxVonMises", "dofs", "iterations", "solveSeconds"]),
+    );
     expect(result["dofs"]).toBe(41 * 5 * 5 * 3);
     expect(Math.abs(result["tipDeflection"]! / result["timoshenkoTipDeflection"]! - 1)).toBeLessThan(0.01);
     // Beam theory: σ_max = M c / I = 1000 · 1 · 0.025 / (0.05⁴/12) = 48 MPa at the clamp.

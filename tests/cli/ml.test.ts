@@ -45,7 +45,9 @@ async function cli(args: string[]): Promise<{ stdout: string; stderr: string; ex
 }
 
 describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate / predict" + SKIP_REASON, () => {
-  const lines = readFileSync(sharedData(...bulk, "train.csv"), "utf8").trim().split("\n");
+  const lines = readFileSync(sharedData(...bulk, "train.csv"), "utf8")
+    .trim()
+    .split("\n");
   const trainCsv = path.join(dir, "train.csv");
   const valCsv = path.join(dir, "val.csv");
   const evalCsv = path.join(dir, "eval.csv");
@@ -55,7 +57,20 @@ describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate
   writeFileSync(evalCsv, [lines[0], ...lines.slice(1401, 1701), "fe2o3,12", "CfO2,40"].join("\n"));
 
   it("trains a GBDT, reporting bad rows on stderr without failing", async () => {
-    const r = await cli(["train", "--data", trainCsv, "--val", valCsv, "--model", "gbdt", "--bags", "2", "--out", modelFile, "--json"]);
+    const r = await cli([
+      "train",
+      "--data",
+      trainCsv,
+      "--val",
+      valCsv,
+      "--model",
+      "gbdt",
+      "--bags",
+      "2",
+      "--out",
+      modelFile,
+      "--json",
+    ]);
     expect(r.exitCode).toBe(0);
     const summary = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(summary["trainingRows"]).toBe(1200);
@@ -83,8 +98,16 @@ describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate
 
   it("breaks the error down by material class", async () => {
     const r = await cli(["evaluate", "--model", modelFile, "--data", evalCsv, "--json", "--by-class"]);
-    const m = JSON.parse(r.stdout) as { n: number; byClass: { materialClass: string; n: number; mae: number | null }[] };
-    expect(m.byClass.map((c) => c.materialClass)).toEqual(["element", "ordered-compound", "multicomponent-alloy", "amorphous"]);
+    const m = JSON.parse(r.stdout) as {
+      n: number;
+      byClass: { materialClass: string; n: number; mae: number | null }[];
+    };
+    expect(m.byClass.map((c) => c.materialClass)).toEqual([
+      "element",
+      "ordered-compound",
+      "multicomponent-alloy",
+      "amorphous",
+    ]);
     expect(m.byClass.reduce((s, c) => s + c.n, 0)).toBe(m.n);
     const text = await cli(["evaluate", "--model", modelFile, "--data", evalCsv, "--by-class"]);
     expect(text.stdout).toMatch(/ordered-compound/);
@@ -106,10 +129,25 @@ describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate
 
   it("trains and serves the fusion model through the same commands", async () => {
     const fusionFile = path.join(dir, "fusion.json");
-    const r = await cli(["train", "--data", trainCsv, "--model", "fusion", "--epochs", "2", "--out", fusionFile, "--json"]);
+    const r = await cli([
+      "train",
+      "--data",
+      trainCsv,
+      "--model",
+      "fusion",
+      "--epochs",
+      "2",
+      "--out",
+      fusionFile,
+      "--json",
+    ]);
     expect(r.exitCode).toBe(0);
-    const p1 = JSON.parse((await cli(["predict", "--model", fusionFile, "--formula", "NaCl", "--json"])).stdout) as { prediction: number };
-    const p2 = JSON.parse((await cli(["predict", "--model", fusionFile, "--formula", "NaCl", "--json"])).stdout) as { prediction: number };
+    const p1 = JSON.parse((await cli(["predict", "--model", fusionFile, "--formula", "NaCl", "--json"])).stdout) as {
+      prediction: number;
+    };
+    const p2 = JSON.parse((await cli(["predict", "--model", fusionFile, "--formula", "NaCl", "--json"])).stdout) as {
+      prediction: number;
+    };
     expect(Number.isFinite(p1.prediction)).toBe(true);
     expect(p2.prediction).toBe(p1.prediction);
   });
@@ -127,9 +165,12 @@ describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("matgraph train / evaluate
 const NOT_SOLID = new Set(["H", "He", "N", "O", "F", "Ne", "Cl", "Ar", "Br", "Kr", "Xe", "Rn", "Hg"]);
 
 describe.skipIf(!hasSharedFile("elements", "magpie.csv"))("elemental table against magpie.csv" + SKIP_REASON, () => {
-  const magpie = hasSharedFile("elements", "magpie.csv") ? readElementTable("magpie.csv") : new Map<string, Record<string, number>>();
+  const magpie = hasSharedFile("elements", "magpie.csv")
+    ? readElementTable("magpie.csv")
+    : new Map<string, Record<string, number>>();
   const both = [...ELEMENTAL_TABLE.values()].filter((e) => magpie.has(e.symbol));
-  const ref = (e: ElementalProperties, col: string): number => (magpie.get(e.symbol) as Record<string, number>)[col] as number;
+  const ref = (e: ElementalProperties, col: string): number =>
+    (magpie.get(e.symbol) as Record<string, number>)[col] as number;
 
   it("covers the same elements", () => {
     expect(both.length).toBe(magpie.size);
@@ -137,24 +178,34 @@ describe.skipIf(!hasSharedFile("elements", "magpie.csv"))("elemental table again
 
   it("agrees exactly on atomic number, period and group", () => {
     for (const e of both) {
-      expect([e.symbol, e.atomicNumber, e.period, e.group]).toEqual([e.symbol, ref(e, "Number"), ref(e, "Row"), ref(e, "Column")]);
+      expect([e.symbol, e.atomicNumber, e.period, e.group]).toEqual([
+        e.symbol,
+        ref(e, "Number"),
+        ref(e, "Row"),
+        ref(e, "Column"),
+      ]);
     }
   });
 
   it("agrees on standard atomic weights to 0.05 amu", () => {
     // Elements without stable isotopes have no standard weight; tables quote different
     // isotopes (Tc-97 in ours, Tc-98 in magpie's), so only the others are compared.
-    const stable = both.filter((e) => (e.atomicNumber <= 83 && e.symbol !== "Tc" && e.symbol !== "Pm") || ["Th", "Pa", "U"].includes(e.symbol));
+    const stable = both.filter(
+      (e) => (e.atomicNumber <= 83 && e.symbol !== "Tc" && e.symbol !== "Pm") || ["Th", "Pa", "U"].includes(e.symbol),
+    );
     expect(stable.length).toBe(84);
     for (const e of stable) expect(Math.abs(e.atomicMassAmu - ref(e, "AtomicWeight")), e.symbol).toBeLessThan(0.05);
   });
 
   it("agrees on valence-electron counts and unfilled states", () => {
+    // prettier-ignore
     const cols = [
       ["sValence", "NsValence"], ["pValence", "NpValence"], ["dValence", "NdValence"], ["fValence", "NfValence"],
       ["sUnfilled", "NsUnfilled"], ["pUnfilled", "NpUnfilled"], ["dUnfilled", "NdUnfilled"], ["fUnfilled", "NfUnfilled"],
     ] as const;
-    const mismatches = both.flatMap((e) => cols.filter(([k, c]) => e[k] !== ref(e, c)).map(([k]) => `${e.symbol}.${k}`));
+    const mismatches = both.flatMap((e) =>
+      cols.filter(([k, c]) => e[k] !== ref(e, c)).map(([k]) => `${e.symbol}.${k}`),
+    );
     expect(mismatches).toEqual([]);
   });
 
@@ -162,11 +213,15 @@ describe.skipIf(!hasSharedFile("elements", "magpie.csv"))("elemental table again
     // Noble gases other than Kr and Xe have no Pauling value (we store NaN or Allred's
     // estimate for Rn, magpie a placeholder); f-block values are quoted to one decimal and
     // differ by up to 0.2 between tables (Yb 1.1 or 1.26, Am 1.13 or 1.3).
-    const compared = both.filter((x) => Number.isFinite(x.electronegativityPauling) && (x.group !== 18 || ["Kr", "Xe"].includes(x.symbol)));
+    const compared = both.filter(
+      (x) => Number.isFinite(x.electronegativityPauling) && (x.group !== 18 || ["Kr", "Xe"].includes(x.symbol)),
+    );
     expect(compared.length).toBe(93);
     for (const e of compared) {
       const fBlock = (e.atomicNumber >= 57 && e.atomicNumber <= 71) || e.atomicNumber >= 89;
-      expect(Math.abs(e.electronegativityPauling - ref(e, "Electronegativity")), e.symbol).toBeLessThanOrEqual(fBlock ? 0.2 : 0.11);
+      expect(Math.abs(e.electronegativityPauling - ref(e, "Electronegativity")), e.symbol).toBeLessThanOrEqual(
+        fBlock ? 0.2 : 0.11,
+      );
     }
   });
 
@@ -188,13 +243,20 @@ describe.skipIf(!hasSharedFile("elements", "magpie.csv"))("elemental table again
     // Pettifor puts the noble gases first and H last; magpie's scale puts them all at the
     // end. Apart from those ends the two orderings should agree closely.
     const rest = both.filter((e) => e.group !== 18 && e.symbol !== "H");
-    expect(spearman(rest.map((e) => e.mendeleevNumber), rest.map((e) => ref(e, "MendeleevNumber")))).toBeGreaterThan(0.9);
+    expect(
+      spearman(
+        rest.map((e) => e.mendeleevNumber),
+        rest.map((e) => ref(e, "MendeleevNumber")),
+      ),
+    ).toBeGreaterThan(0.9);
   });
 
   it("has volumes per atom within 20 % of magpie's DFT ground states for solids", () => {
     // Ours come from measured room-temperature densities, magpie's from relaxed DFT cells.
     const solids = both.filter((e) => !NOT_SOLID.has(e.symbol) && e.atomicNumber <= 83);
-    const off = solids.filter((e) => Math.abs(e.volumePerAtomA3 / ref(e, "GSvolume_pa") - 1) > 0.2).map((e) => e.symbol);
+    const off = solids
+      .filter((e) => Math.abs(e.volumePerAtomA3 / ref(e, "GSvolume_pa") - 1) > 0.2)
+      .map((e) => e.symbol);
     // Known DFT-vs-experiment outliers: soft alkali metals (Li, Na), graphite's van der
     // Waals interlayer spacing, Mn's complex magnetic cell, divalent Eu and Yb.
     expect(off).toEqual(["Li", "C", "Na", "Mn", "Eu", "Yb"]);
@@ -253,31 +315,46 @@ describe.skipIf(!hasSharedFile(...metal))("GBDT classification (matbench expt_is
     const pickRows = (idx: number[]): FeatureMatrix => ({
       rows: idx.length,
       cols: data.x.cols,
-      data: Float64Array.from(idx.flatMap((i) => Array.from(data.x.data.subarray(i * data.x.cols, (i + 1) * data.x.cols)))),
+      data: Float64Array.from(
+        idx.flatMap((i) => Array.from(data.x.data.subarray(i * data.x.cols, (i + 1) * data.x.cols))),
+      ),
     });
     const model = new GbdtModel("classification", { learningRate: 0.1 });
     model.fitSync({ x: pickRows(trainIdx), y: Float64Array.from(trainIdx, (i) => data.y[i] as number) });
     const prob = model.predict(pickRows(testIdx)).mean;
-    const m = classificationMetrics(Float64Array.from(testIdx, (i) => data.y[i] as number), prob);
+    const m = classificationMetrics(
+      Float64Array.from(testIdx, (i) => data.y[i] as number),
+      prob,
+    );
     expect(m.rocAuc).toBeGreaterThan(0.9);
     expect(m.f1).toBeGreaterThan(0.8);
     expect(Array.from(prob).every((p) => p >= 0 && p <= 1)).toBe(true);
   });
 });
 
-describe.skipIf(!hasSharedFile(...bulk, "train.csv"))("fusion model on real data (AFLOW bulk modulus)" + SKIP_REASON, () => {
-  it("lowers its loss and beats a constant predictor", async () => {
-    const f = new MagpieFeaturizer();
-    const rows = parseFormulaCsv(readFileSync(sharedData(...bulk, "train.csv"), "utf8")).rows;
-    const train = featurizeRows(f, rows.slice(0, 800));
-    const test = featurizeRows(f, rows.slice(800, 1100));
-    const model = new FusionModel("regression", f.info, { epochs: 25, batchSize: 32, learningRate: 3e-3, patience: 25, mcSamples: 2, seed: 2 });
-    const report = await model.fit({ x: train.x, y: train.y });
-    expect(report.bestValidationLoss).toBeLessThan(0.5 * (report.history[0] as number));
-    const m = regressionMetrics(test.y, model.predict(test.x).mean);
-    const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
-    const constant = regressionMetrics(test.y, new Float64Array(test.y.length).fill(mean));
-    expect(m.mae).toBeLessThan(0.6 * constant.mae);
-    model.dispose();
-  });
-});
+describe.skipIf(!hasSharedFile(...bulk, "train.csv"))(
+  "fusion model on real data (AFLOW bulk modulus)" + SKIP_REASON,
+  () => {
+    it("lowers its loss and beats a constant predictor", async () => {
+      const f = new MagpieFeaturizer();
+      const rows = parseFormulaCsv(readFileSync(sharedData(...bulk, "train.csv"), "utf8")).rows;
+      const train = featurizeRows(f, rows.slice(0, 800));
+      const test = featurizeRows(f, rows.slice(800, 1100));
+      const model = new FusionModel("regression", f.info, {
+        epochs: 25,
+        batchSize: 32,
+        learningRate: 3e-3,
+        patience: 25,
+        mcSamples: 2,
+        seed: 2,
+      });
+      const report = await model.fit({ x: train.x, y: train.y });
+      expect(report.bestValidationLoss).toBeLessThan(0.5 * (report.history[0] as number));
+      const m = regressionMetrics(test.y, model.predict(test.x).mean);
+      const mean = train.y.reduce((a, b) => a + b, 0) / train.y.length;
+      const constant = regressionMetrics(test.y, new Float64Array(test.y.length).fill(mean));
+      expect(m.mae).toBeLessThan(0.6 * constant.mae);
+      model.dispose();
+    });
+  },
+);

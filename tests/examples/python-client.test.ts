@@ -16,8 +16,7 @@ import { openTestStore, STORE_KIND, type TestStore } from "../support/test-store
  * against a live server holding the AFLOW and MP bulk-modulus benchmark files.
  */
 const PYTHON = "/usr/bin/python3";
-const hasPython =
-  spawnSync(PYTHON, ["-c", "import pandas, requests"], { encoding: "utf8" }).status === 0;
+const hasPython = spawnSync(PYTHON, ["-c", "import pandas, requests"], { encoding: "utf8" }).status === 0;
 const reason = !hasPython
   ? " [skipped: /usr/bin/python3 with pandas and requests not found (apt-get install python3-pandas python3-requests)]"
   : !hasSharedData
@@ -33,9 +32,23 @@ describe.skipIf(reason !== "")(`Python client example on ${STORE_KIND}${reason}`
     jobs = await startJobSystem(store, loadConfig({}).jobs, true);
     t = await startTestServer({}, store, jobs);
     const crabnet = (task: string) => sharedData("benchmarks", "crabnet", task, "train.csv");
-    await importCsv(store.dataSource, { file: crabnet("aflow__ael_bulk_modulus_vrh"), source: Source.AFLOW, key: PropertyKey.BULK_MODULUS_VRH, method: "AEL" });
-    await importCsv(store.dataSource, { file: crabnet("aflow__ael_shear_modulus_vrh"), source: Source.AFLOW, key: PropertyKey.SHEAR_MODULUS_VRH, method: "AEL" });
-    await importCsv(store.dataSource, { file: crabnet("mp_bulk_modulus"), source: Source.MP, key: PropertyKey.BULK_MODULUS_VRH });
+    await importCsv(store.dataSource, {
+      file: crabnet("aflow__ael_bulk_modulus_vrh"),
+      source: Source.AFLOW,
+      key: PropertyKey.BULK_MODULUS_VRH,
+      method: "AEL",
+    });
+    await importCsv(store.dataSource, {
+      file: crabnet("aflow__ael_shear_modulus_vrh"),
+      source: Source.AFLOW,
+      key: PropertyKey.SHEAR_MODULUS_VRH,
+      method: "AEL",
+    });
+    await importCsv(store.dataSource, {
+      file: crabnet("mp_bulk_modulus"),
+      source: Source.MP,
+      key: PropertyKey.BULK_MODULUS_VRH,
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -48,10 +61,17 @@ describe.skipIf(reason !== "")(`Python client example on ${STORE_KIND}${reason}`
     const result = await promisify(execFile)(
       PYTHON,
       [path.join("examples", "example.py"), `http://127.0.0.1:${t.server.port}/graphql`, "test-admin-token"],
-      { cwd: path.resolve(__dirname, "..", ".."), encoding: "utf8", timeout: 300_000, env: { ...process.env, PYTHONPATH: "examples" } },
+      {
+        cwd: path.resolve(__dirname, "..", ".."),
+        encoding: "utf8",
+        timeout: 300_000,
+        env: { ...process.env, PYTHONPATH: "examples" },
+      },
     );
     expect(result.stderr).toBe("");
-    expect(result.stdout).toMatch(/bulk modulus in both AFLOW and MP: \d+ compositions, median \|AFLOW - MP\| = [\d.]+ GPa/);
+    expect(result.stdout).toMatch(
+      /bulk modulus in both AFLOW and MP: \d+ compositions, median \|AFLOW - MP\| = [\d.]+ GPa/,
+    );
     expect(result.stdout).toContain("unknown element refused: BAD_USER_INPUT");
     expect(result.stdout).toMatch(/tip deflection \d\.\d+e-\d+ m/);
   });

@@ -52,7 +52,7 @@ const noStructure: CanonicalEntry = { source: Source.OQMD, sourceId: "1234", for
 /** The members of a ustar archive: name and text. */
 function untar(buffer: Buffer): Array<{ name: string; text: string }> {
   const out: Array<{ name: string; text: string }> = [];
-  for (let offset = 0; offset + 512 <= buffer.length; ) {
+  for (let offset = 0; offset + 512 <= buffer.length;) {
     const header = buffer.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
     const name = header.subarray(0, 100).toString("ascii").replace(/\0.*$/s, "");
@@ -63,7 +63,10 @@ function untar(buffer: Buffer): Array<{ name: string; text: string }> {
   return out;
 }
 
-function expectSameCrystal(read: { lattice: number[][]; species: string[]; fracCoords: number[][] }, entry: CanonicalEntry) {
+function expectSameCrystal(
+  read: { lattice: number[][]; species: string[]; fracCoords: number[][] },
+  entry: CanonicalEntry,
+) {
   const s = entry.structure!;
   expect(read.species).toEqual(s.species);
   read.fracCoords.forEach((f, i) => f.forEach((x, k) => expect(x).toBeCloseTo(s.fracCoords[i]![k]!, 6)));

@@ -66,14 +66,20 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     await store?.close();
   });
 
-  async function gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<T> {
+  async function gql<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const res = await t.gql<T>(query, variables, headers);
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data as T;
   }
 
   const counter = async (set: string): Promise<Counter> => {
-    const data = await gql<{ metrics: { descriptorCache: Counter[] } }>(`{ metrics { descriptorCache { set version hits misses } } }`);
+    const data = await gql<{ metrics: { descriptorCache: Counter[] } }>(
+      `{ metrics { descriptorCache { set version hits misses } } }`,
+    );
     return data.metrics.descriptorCache.find((c) => c.set === set) as Counter;
   };
 
@@ -88,7 +94,22 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
   }
 
   const page = (first: number) =>
-    gql<{ materials: { edges: Array<{ node: { id: string; formula: string; descriptors: { version: string; values: Array<number | null> | null; cached: boolean; error: string | null } } }> } }>(
+    gql<{
+      materials: {
+        edges: Array<{
+          node: {
+            id: string;
+            formula: string;
+            descriptors: {
+              version: string;
+              values: Array<number | null> | null;
+              cached: boolean;
+              error: string | null;
+            };
+          };
+        }>;
+      };
+    }>(
       `query($first: Int) { materials(first: $first, orderBy: { field: FORMULA }) { edges { node { id formula
          descriptors(set: COMPOSITION) { version values cached error } } } } }`,
       { first },
@@ -126,7 +147,9 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     expect(afterWarm.hits - afterCold.hits).toBe(50);
     expect(afterWarm.misses).toBe(afterCold.misses);
     expect(warm.materials.edges.every((e) => e.node.descriptors.cached)).toBe(true);
-    expect(warm.materials.edges.map((e) => e.node.descriptors.values)).toEqual(cold.materials.edges.map((e) => e.node.descriptors.values));
+    expect(warm.materials.edges.map((e) => e.node.descriptors.values)).toEqual(
+      cold.materials.edges.map((e) => e.node.descriptors.values),
+    );
     store.counter.reset();
     await page(10);
     expect(store.counter.count).toBe(statements50);
@@ -158,7 +181,9 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     const after = await counter("COMPOSITION");
     expect(after.misses - before.misses).toBe(5);
     expect(after.hits - before.hits).toBe(15);
-    expect(again.materials.edges.filter((e) => !e.node.descriptors.cached).map((e) => Number(e.node.id))).toEqual(stale);
+    expect(again.materials.edges.filter((e) => !e.node.descriptors.cached).map((e) => Number(e.node.id))).toEqual(
+      stale,
+    );
     const versions = await store.dataSource.query(
       `SELECT DISTINCT version FROM descriptor_cache WHERE subject_kind = 'material' AND subject_id = ANY($1::int[])`,
       [stale],
@@ -167,6 +192,7 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
   });
 
   it("describes a stored structure and an MD result, and recomputes when the MD result changes", async () => {
+    // prettier-ignore
     const lattice: [[number, number, number], [number, number, number], [number, number, number]] = [
       [2.87, 0, 0],
       [0, 2.87, 0],
@@ -186,13 +212,22 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     const write = (c11: number) =>
       store.dataSource.transaction((m) =>
         writeEntries(m, [
-          { source: Source.MP, sourceId: "mp-13-test", formula: "Fe", spacegroupNumber: 229, structure: { lattice, fracCoords: frac, species: ["Fe", "Fe"] }, properties: [] },
+          {
+            source: Source.MP,
+            sourceId: "mp-13-test",
+            formula: "Fe",
+            spacegroupNumber: 229,
+            structure: { lattice, fracCoords: frac, species: ["Fe", "Fe"] },
+            properties: [],
+          },
           {
             source: Source.SIMULATION,
             sourceId: "md.elastic:test-fe",
             formula: "Fe",
             method: "md.elastic",
-            properties: [{ key: PropertyKey.ELASTIC_TENSOR, values: tensor(c11), unit: "GPa", method: "MD-EAM:Fe_test.eam" }],
+            properties: [
+              { key: PropertyKey.ELASTIC_TENSOR, values: tensor(c11), unit: "GPa", method: "MD-EAM:Fe_test.eam" },
+            ],
           },
         ]),
       );
@@ -202,11 +237,18 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
       simulation: descriptors(set: SIMULATION) { entryId values cached } } }`;
     type D = { entryId: string; values: Array<number | null>; cached: boolean };
     const first = await gql<{ materialByFormula: { structure: D; simulation: D } }>(query);
-    const expectedStructure = new StructureFeaturizer().featurize({ latticeA: lattice, species: ["Fe", "Fe"], fractional: frac, spaceGroupNumber: 229 });
+    const expectedStructure = new StructureFeaturizer().featurize({
+      latticeA: lattice,
+      species: ["Fe", "Fe"],
+      fractional: frac,
+      spaceGroupNumber: 229,
+    });
     expect(first.materialByFormula.structure.values).toEqual(nullNaN(expectedStructure));
     expect(first.materialByFormula.structure.cached).toBe(false);
     const sim = new SimulationFeaturizer();
-    expect(first.materialByFormula.simulation.values).toEqual(nullNaN(sim.featurize({ elasticConstantsGPa: { c11: 170, c12: 122, c44: 76 } })));
+    expect(first.materialByFormula.simulation.values).toEqual(
+      nullNaN(sim.featurize({ elasticConstantsGPa: { c11: 170, c12: 122, c44: 76 } })),
+    );
 
     const second = await gql<{ materialByFormula: { structure: D; simulation: D } }>(query);
     expect(second.materialByFormula.structure.cached).toBe(true);
@@ -216,38 +258,72 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     await write(243); // a new MD value for the same entry: its digest changes, the cached vector is stale
     const third = await gql<{ materialByFormula: { structure: D; simulation: D } }>(query);
     expect(third.materialByFormula.simulation.cached).toBe(false);
-    expect(third.materialByFormula.simulation.values).toEqual(nullNaN(sim.featurize({ elasticConstantsGPa: { c11: 243, c12: 122, c44: 76 } })));
+    expect(third.materialByFormula.simulation.values).toEqual(
+      nullNaN(sim.featurize({ elasticConstantsGPa: { c11: 243, c12: 122, c44: 76 } })),
+    );
     expect((await counter("SIMULATION")).misses - before.misses).toBe(1);
   });
 
   let modelId: string;
 
   it("trains a model as a job, registers it, and predicts through GraphQL exactly as the engine does", async () => {
-    const input = { key: "BAND_GAP", sources: ["AFLOW", "OQMD", "MP"], params: FAST_GBDT, makeDefault: true, name: "gap-test" };
-    const res = await gql<{ trainModel: JobJson }>(`mutation($input: TrainModelInput!) { trainModel(input: $input) { id state } }`, { input }, ADMIN);
+    const input = {
+      key: "BAND_GAP",
+      sources: ["AFLOW", "OQMD", "MP"],
+      params: FAST_GBDT,
+      makeDefault: true,
+      name: "gap-test",
+    };
+    const res = await gql<{ trainModel: JobJson }>(
+      `mutation($input: TrainModelInput!) { trainModel(input: $input) { id state } }`,
+      { input },
+      ADMIN,
+    );
     const job = await waitForJob(res.trainModel.id);
     expect(job.error).toBeNull();
     expect(job.state).toBe("SUCCEEDED");
     modelId = String(job.result!["modelId"]);
 
-    const again = await gql<{ trainModel: JobJson }>(`mutation($input: TrainModelInput!) { trainModel(input: $input) { id state } }`, { input }, ADMIN);
+    const again = await gql<{ trainModel: JobJson }>(
+      `mutation($input: TrainModelInput!) { trainModel(input: $input) { id state } }`,
+      { input },
+      ADMIN,
+    );
     expect(again.trainModel).toEqual({ id: job.id, state: "SUCCEEDED" });
 
-    const { models } = await gql<{ models: Array<Record<string, unknown> & { training: Record<string, unknown>; metrics: Record<string, number> }> }>(
-      `{ models(key: BAND_GAP) { id name key kind task descriptorVersion isDefault jobId metrics training } }`,
-    );
+    const { models } = await gql<{
+      models: Array<Record<string, unknown> & { training: Record<string, unknown>; metrics: Record<string, number> }>;
+    }>(`{ models(key: BAND_GAP) { id name key kind task descriptorVersion isDefault jobId metrics training } }`);
     const model = models.find((m) => m.id === modelId)!;
-    expect(model).toMatchObject({ name: "gap-test", key: "BAND_GAP", kind: "GBDT", task: "regression", isDefault: true, jobId: job.id });
+    expect(model).toMatchObject({
+      name: "gap-test",
+      key: "BAND_GAP",
+      kind: "GBDT",
+      task: "regression",
+      isDefault: true,
+      jobId: job.id,
+    });
     expect(model.descriptorVersion).toBe(magpie.info.version);
     const rows = await loadSourceRows(store.dataSource, PropertyKey.BAND_GAP, [Source.AFLOW, Source.MP, Source.OQMD]);
     const compositions = new Set(rows.map((r) => r.formula)).size;
-    expect(model.training).toMatchObject({ sources: ["AFLOW", "MP", "OQMD"], compositions, params: FAST_GBDT, seed: 1 });
-    expect((model.training["trainingRows"] as number) + (model.training["holdoutRows"] as number) + (model.training["failedRows"] as number)).toBe(compositions);
+    expect(model.training).toMatchObject({
+      sources: ["AFLOW", "MP", "OQMD"],
+      compositions,
+      params: FAST_GBDT,
+      seed: 1,
+    });
+    expect(
+      (model.training["trainingRows"] as number) +
+        (model.training["holdoutRows"] as number) +
+        (model.training["failedRows"] as number),
+    ).toBe(compositions);
     expect(model.metrics["n"]).toBe(model.training["holdoutRows"]);
     expect(model.metrics["rmse"]).toBeGreaterThanOrEqual(model.metrics["mae"]!);
 
     // The engine on the stored bundle.
-    const [{ bundle: text }] = await store.dataSource.query(`SELECT bundle FROM models WHERE id = $1`, [Number(modelId)]);
+    const [{ bundle: text }] = await store.dataSource.query(`SELECT bundle FROM models WHERE id = $1`, [
+      Number(modelId),
+    ]);
     const bundle = checkBundle(JSON.parse(text), magpie.info);
     const engine = await loadModel(bundle.model, magpie.info);
     const expectFor = (formula: string) => {
@@ -257,42 +333,77 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
       return { value: p.mean[0], uncertainty: Number.isFinite(std) ? std : null };
     };
 
-    const pageRes = await gql<{ materials: { edges: Array<{ node: { formula: string; predicted: { value: number; uncertainty: number | null; unit: string; model: { id: string } } } }> } }>(
+    const pageRes = await gql<{
+      materials: {
+        edges: Array<{
+          node: {
+            formula: string;
+            predicted: { value: number; uncertainty: number | null; unit: string; model: { id: string } };
+          };
+        }>;
+      };
+    }>(
       `{ materials(first: 40, orderBy: { field: FORMULA }) { edges { node { formula predicted(key: BAND_GAP) { value uncertainty unit model { id } } } } } }`,
     );
     expect(pageRes.materials.edges).toHaveLength(40);
     for (const { node } of pageRes.materials.edges) {
-      expect(node.predicted).toMatchObject({ ...expectFor(node.formula), unit: canonicalUnitOf(PropertyKey.BAND_GAP), model: { id: modelId } });
+      expect(node.predicted).toMatchObject({
+        ...expectFor(node.formula),
+        unit: canonicalUnitOf(PropertyKey.BAND_GAP),
+        model: { id: modelId },
+      });
     }
 
     const formula = "Ga2Se3Te";
     expect(await store.dataSource.query(`SELECT 1 FROM materials WHERE formula = $1`, ["Ga2Se3Te"])).toHaveLength(0);
-    const predicted = await gql<{ predict: { formula: string; value: number; uncertainty: number | null; model: { name: string } } }>(
+    const predicted = await gql<{
+      predict: { formula: string; value: number; uncertainty: number | null; model: { name: string } };
+    }>(
       `query($id: ID) { predict(formula: "Ga2Se3Te", key: BAND_GAP, model: $id) { formula value uncertainty model { name } } }`,
       { id: modelId },
     );
     expect(predicted.predict).toEqual({ formula, ...expectFor(formula), model: { name: "gap-test" } });
 
-    const wrongKey = await t.gql(`query($id: ID) { predict(formula: "GaAs", key: BULK_MODULUS_VRH, model: $id) { value } }`, { id: modelId });
+    const wrongKey = await t.gql(
+      `query($id: ID) { predict(formula: "GaAs", key: BULK_MODULUS_VRH, model: $id) { value } }`,
+      { id: modelId },
+    );
     expect(wrongKey.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     const noModel = await t.gql(`{ predict(formula: "GaAs", key: DEBYE_TEMPERATURE) { value } }`);
     expect(noModel.errors?.[0]?.extensions?.code).toBe("NOT_FOUND");
   });
 
   it("changes a property's default model (token required), records the change, and predictions follow it", async () => {
-    const input = { key: "BAND_GAP", sources: ["AFLOW", "OQMD", "MP"], params: FAST_GBDT, seed: 2, name: "gap-test-seed2" };
-    const res = await gql<{ trainModel: JobJson }>(`mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }`, { input }, ADMIN);
+    const input = {
+      key: "BAND_GAP",
+      sources: ["AFLOW", "OQMD", "MP"],
+      params: FAST_GBDT,
+      seed: 2,
+      name: "gap-test-seed2",
+    };
+    const res = await gql<{ trainModel: JobJson }>(
+      `mutation($input: TrainModelInput!) { trainModel(input: $input) { id } }`,
+      { input },
+      ADMIN,
+    );
     const job = await waitForJob(res.trainModel.id);
     expect(job.state).toBe("SUCCEEDED");
     const secondId = String(job.result!["modelId"]);
     type M = { id: string; isDefault: boolean; defaultSince: string | null };
     const listed = async () =>
-      new Map((await gql<{ models: M[] }>(`{ models(key: BAND_GAP) { id isDefault defaultSince } }`)).models.map((m) => [m.id, m]));
+      new Map(
+        (await gql<{ models: M[] }>(`{ models(key: BAND_GAP) { id isDefault defaultSince } }`)).models.map((m) => [
+          m.id,
+          m,
+        ]),
+      );
     const before = await listed();
     expect(before.get(modelId)).toMatchObject({ isDefault: true });
     expect(before.get(modelId)!.defaultSince).not.toBeNull();
     expect(before.get(secondId)).toEqual({ id: secondId, isDefault: false, defaultSince: null });
-    const changesBefore = (await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`)).defaultModelChanges.length;
+    const changesBefore = (
+      await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`)
+    ).defaultModelChanges.length;
 
     const setDefault = `mutation($model: ID!, $key: PropertyKey!) { setDefaultModel(key: $key, model: $model) { id isDefault defaultSince } }`;
     const anonymous = await t.gql(setDefault, { model: secondId, key: "BAND_GAP" });
@@ -313,18 +424,34 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     expect([...after.values()].filter((m) => m.isDefault).map((m) => m.id)).toEqual([secondId]);
 
     const { defaultModelChanges: changes } = await gql<{
-      defaultModelChanges: Array<{ key: string; modelId: string; previousModelId: string | null; changedBy: string; changedAt: string }>;
+      defaultModelChanges: Array<{
+        key: string;
+        modelId: string;
+        previousModelId: string | null;
+        changedBy: string;
+        changedAt: string;
+      }>;
     }>(`{ defaultModelChanges(key: BAND_GAP) { key modelId previousModelId changedBy changedAt } }`);
     expect(changes).toHaveLength(changesBefore + 1);
-    expect(changes[0]).toMatchObject({ key: "BAND_GAP", modelId: secondId, previousModelId: modelId, changedAt: set.setDefaultModel.defaultSince });
+    expect(changes[0]).toMatchObject({
+      key: "BAND_GAP",
+      modelId: secondId,
+      previousModelId: modelId,
+      changedAt: set.setDefaultModel.defaultSince,
+    });
     expect(changes[0]!.changedBy).toMatch(/^token:/);
 
     // Naming the current default again changes and records nothing.
     await gql(setDefault, { model: secondId, key: "BAND_GAP" }, ADMIN);
-    expect((await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`)).defaultModelChanges).toHaveLength(changes.length);
+    expect(
+      (await gql<{ defaultModelChanges: unknown[] }>(`{ defaultModelChanges(key: BAND_GAP) { id } }`))
+        .defaultModelChanges,
+    ).toHaveLength(changes.length);
 
     // Predictions that name no model now come from the new default; naming the old one still works.
-    const predictions = await gql<{ materials: { edges: Array<{ node: { byDefault: { model: { id: string } }; byOld: { model: { id: string } } } }> } }>(
+    const predictions = await gql<{
+      materials: { edges: Array<{ node: { byDefault: { model: { id: string } }; byOld: { model: { id: string } } } }> };
+    }>(
       `{ materials(first: 5, orderBy: { field: FORMULA }) { edges { node {
           byDefault: predicted(key: BAND_GAP) { model { id } }
           byOld: predicted(key: BAND_GAP, model: "${modelId}") { model { id } } } } } }`,
@@ -333,7 +460,9 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
       expect(node.byDefault.model.id).toBe(secondId);
       expect(node.byOld.model.id).toBe(modelId);
     }
-    const formula = await gql<{ predict: { model: { id: string } } }>(`{ predict(formula: "GaAs", key: BAND_GAP) { model { id } } }`);
+    const formula = await gql<{ predict: { model: { id: string } } }>(
+      `{ predict(formula: "GaAs", key: BAND_GAP) { model { id } } }`,
+    );
     expect(formula.predict.model.id).toBe(secondId);
 
     // Back to the first model, so that the tests below see the default they expect.
@@ -342,8 +471,17 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
 
   it("answers a repeated page of predictions from the memo with the values the model gave", async () => {
     const query = `{ materials(first: 30, orderBy: { field: FORMULA }) { edges { node { formula predicted(key: BAND_GAP) { value uncertainty } } } } }`;
-    type P = { materials: { edges: Array<{ node: { formula: string; predicted: { value: number | null; uncertainty: number | null } } }> } };
-    const metrics = async () => (await gql<{ metrics: { predictions: number; predictionMemoHits: number } }>(`{ metrics { predictions predictionMemoHits } }`)).metrics;
+    type P = {
+      materials: {
+        edges: Array<{ node: { formula: string; predicted: { value: number | null; uncertainty: number | null } } }>;
+      };
+    };
+    const metrics = async () =>
+      (
+        await gql<{ metrics: { predictions: number; predictionMemoHits: number } }>(
+          `{ metrics { predictions predictionMemoHits } }`,
+        )
+      ).metrics;
     clearPredictionMemo();
     const m0 = await metrics();
     const first = await gql<P>(query);
@@ -357,7 +495,10 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     expect(second).toEqual(first);
   });
 
-  let jobReport: { id: string; pairs: Array<{ trainSources: string[]; testRows: number; mae: number; rmse: number; r2: number | null }> };
+  let jobReport: {
+    id: string;
+    pairs: Array<{ trainSources: string[]; testRows: number; mae: number; rmse: number; r2: number | null }>;
+  };
 
   it("runs a transfer experiment as a job and stores its report with a parity plot", async () => {
     const res = await gql<{ transferExperiment: JobJson }>(
@@ -376,10 +517,20 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
         rowsBySource: Record<string, number>;
         parityPlotSvg: string;
         jobId: string;
-        pairs: Array<{ trainSources: string[]; testSource: string; testRows: number; mae: number; rmse: number; r2: number | null }>;
+        pairs: Array<{
+          trainSources: string[];
+          testSource: string;
+          testRows: number;
+          mae: number;
+          rmse: number;
+          r2: number | null;
+        }>;
       };
-    }>(`query($id: ID!) { transferReport(id: $id) { id unit excludedOverlap rowsBySource parityPlotSvg jobId
-        pairs { trainSources testSource testRows mae rmse r2 } } }`, { id: String(job.result!["reportId"]) });
+    }>(
+      `query($id: ID!) { transferReport(id: $id) { id unit excludedOverlap rowsBySource parityPlotSvg jobId
+        pairs { trainSources testSource testRows mae rmse r2 } } }`,
+      { id: String(job.result!["reportId"]) },
+    );
     expect(report.jobId).toBe(job.id);
 
     // Compositions of the test source that a training source also holds, counted independently in SQL.
@@ -390,6 +541,7 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     );
     expect(overlap).toBeGreaterThan(0);
     expect(report.excludedOverlap).toBe(overlap);
+    // prettier-ignore
     expect(report.pairs.map((p) => p.trainSources)).toEqual([["AFLOW", "MP", "OQMD"], ["AFLOW"], ["MP"], ["OQMD"]]);
     for (const p of report.pairs) {
       expect(p.testSource).toBe("USER");
@@ -402,9 +554,20 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     expect(report.parityPlotSvg).toContain("actual (eV)");
 
     // The same experiment through the service directly gives the same numbers.
-    const rows = await loadSourceRows(store.dataSource, PropertyKey.BAND_GAP, [Source.AFLOW, Source.MP, Source.OQMD, Source.USER]);
+    const rows = await loadSourceRows(store.dataSource, PropertyKey.BAND_GAP, [
+      Source.AFLOW,
+      Source.MP,
+      Source.OQMD,
+      Source.USER,
+    ]);
     const direct = await runTransferExperiment({
-      key: "BAND_GAP", unit: "eV", trainSources: ["AFLOW", "MP", "OQMD"], testSource: "USER", modelKind: "gbdt", params: FAST_GBDT, rows,
+      key: "BAND_GAP",
+      unit: "eV",
+      trainSources: ["AFLOW", "MP", "OQMD"],
+      testSource: "USER",
+      modelKind: "gbdt",
+      params: FAST_GBDT,
+      rows,
     });
     expect(report.pairs.map((p) => p.mae)).toEqual(direct.report.pairs.map((p) => p.mae));
     jobReport = report;
@@ -412,7 +575,9 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
 
   it("runs the same experiment from the CLI (`matgraph transfer`), storing the report and writing the SVG", async () => {
     const program = new Command().exitOverride();
-    registerTransferCommands(program, { openStore: async () => ({ dataSource: store.dataSource, close: async () => undefined }) });
+    registerTransferCommands(program, {
+      openStore: async () => ({ dataSource: store.dataSource, close: async () => undefined }),
+    });
     const svg = path.join(mkdtempSync(path.join(tmpdir(), "matgraph-transfer-")), "parity.svg");
     const chunks: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
@@ -422,7 +587,20 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     const reportsBefore = (await store.dataSource.query(`SELECT count(*)::int AS n FROM transfer_reports`))[0].n;
     try {
       await program.parseAsync(
-        ["transfer", "--key", "BAND_GAP", "--train", "AFLOW,OQMD,MP", "--test", "USER", "--params", JSON.stringify(FAST_GBDT), "--svg", svg, "--json"],
+        [
+          "transfer",
+          "--key",
+          "BAND_GAP",
+          "--train",
+          "AFLOW,OQMD,MP",
+          "--test",
+          "USER",
+          "--params",
+          JSON.stringify(FAST_GBDT),
+          "--svg",
+          svg,
+          "--json",
+        ],
         { from: "user" },
       );
     } finally {
@@ -432,13 +610,22 @@ describe.skipIf(!hasSharedData)(`descriptors, prediction and transfer on ${STORE
     const out = JSON.parse(chunks.join("")) as { reportId: number; pairs: Array<{ mae: number; rmse: number }> };
     expect(out.pairs.map((p) => p.mae)).toEqual(jobReport.pairs.map((p) => p.mae));
     expect(out.pairs.map((p) => p.rmse)).toEqual(jobReport.pairs.map((p) => p.rmse));
-    expect((await store.dataSource.query(`SELECT count(*)::int AS n FROM transfer_reports`))[0].n).toBe(reportsBefore + 1);
-    const [{ parity_svg: stored }] = await store.dataSource.query(`SELECT parity_svg FROM transfer_reports WHERE id = $1`, [out.reportId]);
+    expect((await store.dataSource.query(`SELECT count(*)::int AS n FROM transfer_reports`))[0].n).toBe(
+      reportsBefore + 1,
+    );
+    const [{ parity_svg: stored }] = await store.dataSource.query(
+      `SELECT parity_svg FROM transfer_reports WHERE id = $1`,
+      [out.reportId],
+    );
     expect(readFileSync(svg, "utf8")).toBe(stored);
   });
 
   it("refuses a transfer whose test source is also a training source, naming it", async () => {
-    const res = await t.gql(`mutation { transferExperiment(key: BAND_GAP, trainSources: [AFLOW, USER], testSource: USER) { id } }`, {}, ADMIN);
+    const res = await t.gql(
+      `mutation { transferExperiment(key: BAND_GAP, trainSources: [AFLOW, USER], testSource: USER) { id } }`,
+      {},
+      ADMIN,
+    );
     expect(res.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect(res.errors?.[0]?.message).toContain("USER is also a training source");
   });

@@ -19,11 +19,15 @@ export function seedEntries(): CanonicalEntry[] {
     for (const b of METALS) {
       if (a >= b) continue;
       for (const x of ANIONS) {
-        for (const [i, counts] of [[1, 1, 1], [2, 1, 3]].entries()) {
+        for (const [i, counts] of [
+          [1, 1, 1],
+          [2, 1, 3],
+        ].entries()) {
           if (x === "" && i === 1) continue;
           const formula = `${a}${counts[0]}${b}${counts[1]}${x ? `${x}${counts[2]}` : ""}`;
           n += 1;
-          const sources = n % 3 === 0 ? [Source.AFLOW, Source.MP, Source.OQMD] : n % 2 === 0 ? [Source.MP] : [Source.AFLOW];
+          const sources =
+            n % 3 === 0 ? [Source.AFLOW, Source.MP, Source.OQMD] : n % 2 === 0 ? [Source.MP] : [Source.AFLOW];
           for (const [k, source] of sources.entries()) {
             const bulk = 50 + ((n * 37) % 250) + k * 2.5;
             entries.push({
@@ -33,7 +37,12 @@ export function seedEntries(): CanonicalEntry[] {
               method: source === Source.AFLOW ? "AEL" : "DFT",
               functional: "PBE",
               properties: [
-                { key: PropertyKey.BULK_MODULUS_VRH, value: bulk, unit: canonicalUnitOf(PropertyKey.BULK_MODULUS_VRH), method: "VRH" },
+                {
+                  key: PropertyKey.BULK_MODULUS_VRH,
+                  value: bulk,
+                  unit: canonicalUnitOf(PropertyKey.BULK_MODULUS_VRH),
+                  method: "VRH",
+                },
                 { key: PropertyKey.BAND_GAP, value: ((n * 13) % 40) / 10, unit: "eV" },
               ],
             });

@@ -50,7 +50,11 @@ function cellContent(values: readonly PropertyValue[]): HTMLElement {
         : v.values
           ? `${Math.round(Math.sqrt(v.values.length))}×${Math.round(Math.sqrt(v.values.length))} tensor${v.unit ? `, ${v.unit}` : ""}`
           : "—";
-    const tip = [`${v.source} ${v.sourceId}`, v.method && `method ${v.method}`, v.temperatureK != null && `at ${formatNumber(v.temperatureK)} K`]
+    const tip = [
+      `${v.source} ${v.sourceId}`,
+      v.method && `method ${v.method}`,
+      v.temperatureK != null && `at ${formatNumber(v.temperatureK)} K`,
+    ]
       .filter(Boolean)
       .join(" · ");
     list.append(
@@ -96,14 +100,27 @@ export function renderCrossSourceTable(properties: readonly PropertyValue[], enu
       h(
         "tr",
         { "data-key": row.key },
-        h("th", { scope: "row" }, h("div", { class: "key-label" }, info.label), h("div", { class: "key-name" }, row.key, row.unit ? ` · ${row.unit}` : "")),
+        h(
+          "th",
+          { scope: "row" },
+          h("div", { class: "key-label" }, info.label),
+          h("div", { class: "key-name" }, row.key, row.unit ? ` · ${row.unit}` : ""),
+        ),
         ...sources.map((s) => {
           const values = row.cells.get(s);
-          return h("td", { class: "num", "data-source": s }, values ? cellContent(values) : h("span", { class: "muted" }, "—"));
+          return h(
+            "td",
+            { class: "num", "data-source": s },
+            values ? cellContent(values) : h("span", { class: "muted" }, "—"),
+          );
         }),
         h("td", { class: "num spread-cell" }, spreadText),
       ),
     );
   }
-  return h("div", { class: "table-scroll" }, h("table", { class: "data-table cross-source", "data-testid": "cross-source-table" }, h("thead", {}, head), body));
+  return h(
+    "div",
+    { class: "table-scroll" },
+    h("table", { class: "data-table cross-source", "data-testid": "cross-source-table" }, h("thead", {}, head), body),
+  );
 }

@@ -15,7 +15,9 @@ const ACRONYMS = new Set(["MD", "FEM"]);
 
 /** FEM_PLATE_WITH_HOLE → "FEM plate with hole", for enum values without a description. */
 export function humanize(enumName: string): string {
-  const words = enumName.split("_").map((w, i) => (ACRONYMS.has(w) ? w : i === 0 ? w.charAt(0) + w.slice(1).toLowerCase() : w.toLowerCase()));
+  const words = enumName
+    .split("_")
+    .map((w, i) => (ACRONYMS.has(w) ? w : i === 0 ? w.charAt(0) + w.slice(1).toLowerCase() : w.toLowerCase()));
   return words.join(" ");
 }
 

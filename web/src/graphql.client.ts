@@ -31,7 +31,9 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   try {
     body = (await response.json()) as GraphQLResponse<T>;
   } catch (error) {
-    throw new GraphQLRequestError(`The server answered ${response.status} without a GraphQL body`, "HTTP", { cause: error });
+    throw new GraphQLRequestError(`The server answered ${response.status} without a GraphQL body`, "HTTP", {
+      cause: error,
+    });
   }
   const first = body.errors?.[0];
   if (first) {

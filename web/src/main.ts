@@ -26,7 +26,12 @@ function tokenField(): HTMLElement {
     sync();
   });
   sync();
-  return h("div", { class: "token-field", title: "Needed to run simulations; kept in this tab's session storage only" }, status, input);
+  return h(
+    "div",
+    { class: "token-field", title: "Needed to run simulations; kept in this tab's session storage only" },
+    status,
+    input,
+  );
 }
 
 function layout(): HTMLElement {
@@ -35,16 +40,30 @@ function layout(): HTMLElement {
   const main = h("main", { class: "content", id: "view" });
   replaceChildren(
     app,
-    h("header", { class: "topbar" },
-      h("a", { href: "/", "data-link": true, class: "brand" }, h("span", { class: "brand-mark", "aria-hidden": "true" }), "MatGraph", h("span", { class: "brand-sub" }, "Explorer")),
-      h("nav", { class: "topnav" },
+    h(
+      "header",
+      { class: "topbar" },
+      h(
+        "a",
+        { href: "/", "data-link": true, class: "brand" },
+        h("span", { class: "brand-mark", "aria-hidden": "true" }),
+        "MatGraph",
+        h("span", { class: "brand-sub" }, "Explorer"),
+      ),
+      h(
+        "nav",
+        { class: "topnav" },
         h("a", { href: "/", "data-link": true }, "Search"),
         h("a", { href: "/graphql", target: "_blank", rel: "noopener" }, "GraphQL API"),
       ),
       tokenField(),
     ),
     main,
-    h("footer", { class: "footer" }, "Values in canonical units · data from AFLOW, Materials Project, OQMD, JARVIS and OPTIMADE providers"),
+    h(
+      "footer",
+      { class: "footer" },
+      "Values in canonical units · data from AFLOW, Materials Project, OQMD, JARVIS and OPTIMADE providers",
+    ),
   );
   return main;
 }
@@ -55,7 +74,10 @@ async function boot(): Promise<void> {
   try {
     enums = await loadSchemaEnums();
   } catch (error) {
-    replaceChildren(view, h("p", { class: "error", role: "alert" }, `The API is not answering: ${describeError(error)}`));
+    replaceChildren(
+      view,
+      h("p", { class: "error", role: "alert" }, `The API is not answering: ${describeError(error)}`),
+    );
     return;
   }
   const schema = enums;
@@ -70,7 +92,15 @@ async function boot(): Promise<void> {
       document.title = "Material · MatGraph Explorer";
       renderMaterialView(view, route.id, schema);
     } else {
-      replaceChildren(view, h("div", { class: "card" }, h("h2", {}, "Not found"), h("p", {}, `Nothing lives at ${route.path}. `, h("a", { href: "/", "data-link": true }, "Search materials"))));
+      replaceChildren(
+        view,
+        h(
+          "div",
+          { class: "card" },
+          h("h2", {}, "Not found"),
+          h("p", {}, `Nothing lives at ${route.path}. `, h("a", { href: "/", "data-link": true }, "Search materials")),
+        ),
+      );
     }
   });
 }

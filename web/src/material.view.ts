@@ -21,7 +21,9 @@ export function disposeMaterialView(): void {
 }
 
 function entryLabel(e: EntrySummary): string {
-  const sg = e.spacegroup?.symbol ? ` · ${e.spacegroup.symbol}${e.spacegroup.number ? ` (${e.spacegroup.number})` : ""}` : "";
+  const sg = e.spacegroup?.symbol
+    ? ` · ${e.spacegroup.symbol}${e.spacegroup.number ? ` (${e.spacegroup.number})` : ""}`
+    : "";
   return `${e.source} ${e.sourceId}${sg}`;
 }
 
@@ -31,7 +33,15 @@ export function renderMaterialView(container: HTMLElement, id: string, enums: Sc
   loadMaterial(id)
     .then((material) => show(container, material, enums))
     .catch((error: unknown) =>
-      replaceChildren(container, h("div", { class: "card" }, h("p", { class: "error", role: "alert" }, describeError(error)), h("a", { href: "/", "data-link": true }, "‹ Back to search"))),
+      replaceChildren(
+        container,
+        h(
+          "div",
+          { class: "card" },
+          h("p", { class: "error", role: "alert" }, describeError(error)),
+          h("a", { href: "/", "data-link": true }, "‹ Back to search"),
+        ),
+      ),
     );
 }
 
@@ -39,13 +49,19 @@ function show(container: HTMLElement, material: MaterialDetail, enums: SchemaEnu
   const tableHost = h("div", { "data-testid": "cross-source" }, renderCrossSourceTable(material.properties, enums));
   const sources = [...new Set(material.entries.map((e) => e.source))];
 
-  const header = h("header", { class: "material-head" },
+  const header = h(
+    "header",
+    { class: "material-head" },
     h("a", { href: lastSearchUrl(), "data-link": true, class: "back" }, "‹ Back to results"),
-    h("div", { class: "title-row" },
+    h(
+      "div",
+      { class: "title-row" },
       h("h1", { class: "formula", "data-testid": "material-formula" }, material.formula),
       h("div", { class: "badges" }, ...sources.map((s) => h("span", { class: `badge source-${s.toLowerCase()}` }, s))),
     ),
-    h("dl", { class: "facts" },
+    h(
+      "dl",
+      { class: "facts" },
       h("div", {}, h("dt", {}, "Chemical system"), h("dd", {}, material.chemsys)),
       h("div", {}, h("dt", {}, "Elements"), h("dd", {}, String(material.nelements))),
       h("div", {}, h("dt", {}, "Anonymous formula"), h("dd", {}, material.anonymousFormula)),
@@ -56,12 +72,19 @@ function show(container: HTMLElement, material: MaterialDetail, enums: SchemaEnu
 
   const withStructure = material.entries.filter((e) => e.structure && e.structure.sites.length > 0);
   const viewer = createStructureViewer();
-  const structureCard = h("section", { class: "card structure-card" }, h("div", { class: "card-head" }, h("h2", {}, "Crystal structure")));
+  const structureCard = h(
+    "section",
+    { class: "card structure-card" },
+    h("div", { class: "card-head" }, h("h2", {}, "Crystal structure")),
+  );
   if (withStructure.length === 0) {
     structureCard.append(h("p", { class: "muted empty" }, "No source gives a structure for this material."));
   } else {
-    const picker = h("select", { name: "structure-entry", "aria-label": "Entry" },
-      ...withStructure.map((e, i) => h("option", { value: String(i) }, entryLabel(e))));
+    const picker = h(
+      "select",
+      { name: "structure-entry", "aria-label": "Entry" },
+      ...withStructure.map((e, i) => h("option", { value: String(i) }, entryLabel(e))),
+    );
     const info = h("p", { class: "muted small" });
     const showEntry = (i: number) => {
       const entry = withStructure[i];
@@ -77,16 +100,41 @@ function show(container: HTMLElement, material: MaterialDetail, enums: SchemaEnu
     requestAnimationFrame(() => showEntry(0));
   }
 
-  const entriesCard = h("section", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "Entries")),
-    h("div", { class: "table-scroll" }, h("table", { class: "data-table compact" },
-      h("thead", {}, h("tr", {}, h("th", {}, "Source"), h("th", {}, "Id"), h("th", {}, "Method"), h("th", {}, "Space group"))),
-      h("tbody", {}, ...material.entries.map((e) => h("tr", {},
-        h("td", {}, h("span", { class: `badge source-${e.source.toLowerCase()}` }, e.source)),
-        h("td", {}, e.sourceUrl ? h("a", { href: e.sourceUrl, target: "_blank", rel: "noopener" }, e.sourceId) : e.sourceId),
-        h("td", {}, [e.method, e.functional].filter(Boolean).join(" · ") || "—"),
-        h("td", {}, e.spacegroup?.symbol ? `${e.spacegroup.symbol} (${e.spacegroup.number ?? "?"})` : "—"),
-      ))),
-    )),
+  const entriesCard = h(
+    "section",
+    { class: "card" },
+    h("div", { class: "card-head" }, h("h2", {}, "Entries")),
+    h(
+      "div",
+      { class: "table-scroll" },
+      h(
+        "table",
+        { class: "data-table compact" },
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", {}, "Source"), h("th", {}, "Id"), h("th", {}, "Method"), h("th", {}, "Space group")),
+        ),
+        h(
+          "tbody",
+          {},
+          ...material.entries.map((e) =>
+            h(
+              "tr",
+              {},
+              h("td", {}, h("span", { class: `badge source-${e.source.toLowerCase()}` }, e.source)),
+              h(
+                "td",
+                {},
+                e.sourceUrl ? h("a", { href: e.sourceUrl, target: "_blank", rel: "noopener" }, e.sourceId) : e.sourceId,
+              ),
+              h("td", {}, [e.method, e.functional].filter(Boolean).join(" · ") || "—"),
+              h("td", {}, e.spacegroup?.symbol ? `${e.spacegroup.symbol} (${e.spacegroup.number ?? "?"})` : "—"),
+            ),
+          ),
+        ),
+      ),
+    ),
   );
 
   const refreshTable = () => {
@@ -95,12 +143,27 @@ function show(container: HTMLElement, material: MaterialDetail, enums: SchemaEnu
       .catch(() => undefined); // the old table stays; the job card already shows the result
   };
   activePanel = createSimulatePanel(material, enums.simulationKinds, refreshTable);
-  const simulateCard = h("section", { class: "card simulate-card" }, h("div", { class: "card-head" }, h("h2", {}, "Simulate")), activePanel.element);
+  const simulateCard = h(
+    "section",
+    { class: "card simulate-card" },
+    h("div", { class: "card-head" }, h("h2", {}, "Simulate")),
+    activePanel.element,
+  );
 
-  replaceChildren(container,
+  replaceChildren(
+    container,
     header,
-    h("section", { class: "card" }, h("div", { class: "card-head" }, h("h2", {}, "Across sources"),
-      h("span", { class: "muted small" }, "Canonical units; spread = max − min over all values")), tableHost),
+    h(
+      "section",
+      { class: "card" },
+      h(
+        "div",
+        { class: "card-head" },
+        h("h2", {}, "Across sources"),
+        h("span", { class: "muted small" }, "Canonical units; spread = max − min over all values"),
+      ),
+      tableHost,
+    ),
     h("div", { class: "material-grid" }, structureCard, simulateCard),
     entriesCard,
   );

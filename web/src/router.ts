@@ -3,7 +3,8 @@
  * string) and `/materials/:id`. The server answers every non-API path with
  * index.html, so these URLs can be bookmarked and reloaded.
  */
-export type Route = { name: "search"; params: URLSearchParams } | { name: "material"; id: string } | { name: "not-found"; path: string };
+export type Route =
+  { name: "search"; params: URLSearchParams } | { name: "material"; id: string } | { name: "not-found"; path: string };
 
 export function parseRoute(location: Location): Route {
   const path = location.pathname.replace(/\/+$/, "") || "/";
@@ -20,7 +21,15 @@ export function startRouter(render: (route: Route) => void): void {
   window.addEventListener("popstate", () => onChange(parseRoute(window.location)));
   // Same-origin links navigate without a reload; modified clicks keep their usual meaning.
   document.addEventListener("click", (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const anchor = (event.target as Element | null)?.closest?.("a[data-link]");
     if (!(anchor instanceof HTMLAnchorElement)) return;
     event.preventDefault();

@@ -28,9 +28,10 @@ export function niceTicks(min: number, max: number, target = 6): number[] {
   if (!(max > min)) return [min];
   const rawStep = (max - min) / target;
   const power = 10 ** Math.floor(Math.log10(rawStep));
-  const step = ([1, 2, 5, 10].map((m) => m * power).find((s) => s >= rawStep) ?? 10 * power);
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= rawStep) ?? 10 * power;
   const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step)
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
   return ticks;
 }
 
@@ -60,7 +61,13 @@ export function renderScatterPlot(points: readonly PlotPoint[], options: PlotOpt
     "data-points": points.length,
   });
   if (points.length === 0) {
-    root.append(svg("text", { x: width / 2, y: height / 2, class: "plot-empty", "text-anchor": "middle" }, "No material on this page has both values"));
+    root.append(
+      svg(
+        "text",
+        { x: width / 2, y: height / 2, class: "plot-empty", "text-anchor": "middle" },
+        "No material on this page has both values",
+      ),
+    );
     return root;
   }
 
@@ -85,10 +92,20 @@ export function renderScatterPlot(points: readonly PlotPoint[], options: PlotOpt
   }
   axes.append(
     svg("rect", { x: MARGIN.left, y: MARGIN.top, width: plotW, height: plotH, class: "plot-frame" }),
-    svg("text", { x: MARGIN.left + plotW / 2, y: height - 8, "text-anchor": "middle", class: "plot-title" }, options.xTitle),
     svg(
       "text",
-      { x: 16, y: MARGIN.top + plotH / 2, "text-anchor": "middle", class: "plot-title", transform: `rotate(-90 16 ${MARGIN.top + plotH / 2})` },
+      { x: MARGIN.left + plotW / 2, y: height - 8, "text-anchor": "middle", class: "plot-title" },
+      options.xTitle,
+    ),
+    svg(
+      "text",
+      {
+        x: 16,
+        y: MARGIN.top + plotH / 2,
+        "text-anchor": "middle",
+        class: "plot-title",
+        transform: `rotate(-90 16 ${MARGIN.top + plotH / 2})`,
+      },
       options.yTitle,
     ),
   );
@@ -101,7 +118,13 @@ export function renderScatterPlot(points: readonly PlotPoint[], options: PlotOpt
   for (const p of points) {
     const circle = svg(
       "circle",
-      { cx: sx(p.x), cy: sy(p.y), r: 5, class: p.onSelect ? "plot-point clickable" : "plot-point", "data-label": p.label },
+      {
+        cx: sx(p.x),
+        cy: sy(p.y),
+        r: 5,
+        class: p.onSelect ? "plot-point clickable" : "plot-point",
+        "data-label": p.label,
+      },
       svg("title", {}, `${p.label}: (${formatNumber(p.x)}, ${formatNumber(p.y)})`),
     );
     if (p.onSelect) circle.addEventListener("click", p.onSelect);

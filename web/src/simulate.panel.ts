@@ -1,7 +1,14 @@
 import { h, replaceChildren } from "./dom";
 import { formatNumber, humanize } from "./format";
 import { describeError } from "./graphql.client";
-import { cancelJob, JOB_UPDATED, loadMaterialJobs, startSimulation, type JobView, type MaterialDetail } from "./queries";
+import {
+  cancelJob,
+  JOB_UPDATED,
+  loadMaterialJobs,
+  startSimulation,
+  type JobView,
+  type MaterialDetail,
+} from "./queries";
 import { subscribe } from "./subscription.client";
 import { getToken, onTokenChange } from "./token.store";
 
@@ -26,7 +33,13 @@ export interface SimulatePanel {
 }
 
 function field(label: string, control: HTMLElement, hint?: string): HTMLElement {
-  return h("label", { class: "field" }, h("span", { class: "field-label" }, label), control, hint ? h("span", { class: "field-hint" }, hint) : null);
+  return h(
+    "label",
+    { class: "field" },
+    h("span", { class: "field-label" }, label),
+    control,
+    hint ? h("span", { class: "field-hint" }, hint) : null,
+  );
 }
 
 function select(name: string, options: ReadonlyArray<readonly [string, string]>, value?: string): HTMLSelectElement {
@@ -36,7 +49,11 @@ function select(name: string, options: ReadonlyArray<readonly [string, string]>,
 }
 
 const dims = (text: string): number[] | undefined => {
-  const parts = text.trim().toLowerCase().split(/\s*[x×,\s]\s*/).map(Number);
+  const parts = text
+    .trim()
+    .toLowerCase()
+    .split(/\s*[x×,\s]\s*/)
+    .map(Number);
   return parts.length === 3 && parts.every((n) => Number.isInteger(n) && n > 0) ? parts : undefined;
 };
 const optionalNumber = (text: string): number | undefined => (text.trim() === "" ? undefined : Number(text));
@@ -47,12 +64,23 @@ export function createSimulatePanel(
   onResultStored: () => void,
 ): SimulatePanel {
   const sourcesOfMaterial = [...new Set(material.properties.map((p) => p.source))];
-  const preferredSource = ["AFLOW", "MP", "JARVIS", "OQMD"].find((s) => sourcesOfMaterial.includes(s)) ?? sourcesOfMaterial[0] ?? "AFLOW";
-  const sourceOptions = (sourcesOfMaterial.length ? sourcesOfMaterial : ["AFLOW", "MP", "OQMD", "JARVIS"]).map((s) => [s, s] as const);
+  const preferredSource =
+    ["AFLOW", "MP", "JARVIS", "OQMD"].find((s) => sourcesOfMaterial.includes(s)) ?? sourcesOfMaterial[0] ?? "AFLOW";
+  const sourceOptions = (sourcesOfMaterial.length ? sourcesOfMaterial : ["AFLOW", "MP", "OQMD", "JARVIS"]).map(
+    (s) => [s, s] as const,
+  );
 
-  const kind = select("kind", kinds.map((k) => [k, humanize(k)] as const), kinds.includes("FEM_CANTILEVER") ? "FEM_CANTILEVER" : kinds[0]);
+  const kind = select(
+    "kind",
+    kinds.map((k) => [k, humanize(k)] as const),
+    kinds.includes("FEM_CANTILEVER") ? "FEM_CANTILEVER" : kinds[0],
+  );
   const potential = h("input", { name: "potential", value: "Cu_u3.eam", spellcheck: false });
-  const lattice = select("lattice", LATTICES.map((l) => [l, l] as const), "fcc");
+  const lattice = select(
+    "lattice",
+    LATTICES.map((l) => [l, l] as const),
+    "fcc",
+  );
   const a0 = h("input", { name: "a0", type: "number", step: "any", min: "0", placeholder: "from the potential" });
   const repeat = h("input", { name: "repeat", value: "3x3x3" });
   const temperature = h("input", { name: "temperatureK", type: "number", step: "any", min: "0", placeholder: "300" });
@@ -62,7 +90,9 @@ export function createSimulatePanel(
   const femElement = select("element", FEM_ELEMENTS, "hex8i");
   const load = h("input", { name: "load", type: "number", step: "any", value: "500" });
 
-  const mdFields = h("div", { class: "field-grid" },
+  const mdFields = h(
+    "div",
+    { class: "field-grid" },
     field("Potential file", potential, "In the server's potentials folder"),
     field("Lattice", lattice),
     field("a₀ (Å)", a0),
@@ -70,17 +100,32 @@ export function createSimulatePanel(
     field("Temperature (K)", temperature),
     field("MD steps", steps),
   );
-  const femFields = h("div", { class: "field-grid" },
+  const femFields = h(
+    "div",
+    { class: "field-grid" },
     field("Constants from", elasticFrom, "The source's stored value"),
     field("Mesh", femMesh, "Elements along length, width, height"),
     field("Element", femElement),
     field("Load (N)", load),
   );
 
-  const tokenHint = h("p", { class: "notice" }, "Running a simulation needs an operator token: paste it in the field at the top right.");
+  const tokenHint = h(
+    "p",
+    { class: "notice" },
+    "Running a simulation needs an operator token: paste it in the field at the top right.",
+  );
   const error = h("p", { class: "error", role: "alert", hidden: true });
   const run = h("button", { type: "submit", class: "primary" }, "Run simulation");
-  const form = h("form", { class: "simulate-form" }, field("Simulation", kind), mdFields, femFields, tokenHint, error, h("div", { class: "actions" }, run));
+  const form = h(
+    "form",
+    { class: "simulate-form" },
+    field("Simulation", kind),
+    mdFields,
+    femFields,
+    tokenHint,
+    error,
+    h("div", { class: "actions" }, run),
+  );
 
   const jobCard = h("div", { class: "job-card", hidden: true, "data-testid": "job-card" });
   const history = h("div", { class: "job-history" });
@@ -130,7 +175,12 @@ export function createSimulatePanel(
       input["fem"] =
         k === "FEM_HEAT"
           ? { conductivityFrom: from, elements: femMesh.value.trim(), element: femElement.value }
-          : { elasticFrom: from, elements: femMesh.value.trim(), element: femElement.value, load: optionalNumber(load.value) };
+          : {
+              elasticFrom: from,
+              elements: femMesh.value.trim(),
+              element: femElement.value,
+              load: optionalNumber(load.value),
+            };
     }
     return input;
   };
@@ -149,9 +199,13 @@ export function createSimulatePanel(
       replaceChildren(
         history,
         h("h3", {}, "Recent simulations"),
-        h("ul", { class: "job-list" },
+        h(
+          "ul",
+          { class: "job-list" },
           ...jobs.map((j) =>
-            h("li", {},
+            h(
+              "li",
+              {},
               h("button", { type: "button", class: "link", onclick: () => follow(j) }, j.kind),
               h("span", { class: `state state-${j.state.toLowerCase()}` }, j.state),
               h("span", { class: "muted" }, new Date(j.createdAt).toLocaleString()),
@@ -169,7 +223,18 @@ export function createSimulatePanel(
     jobCard.hidden = false;
     const state = h("span", { class: "state", "data-testid": "job-state" });
     const bar = h("div", { class: "progress-fill" });
-    const progress = h("div", { class: "progress", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": 0, "data-testid": "job-progress" }, bar);
+    const progress = h(
+      "div",
+      {
+        class: "progress",
+        role: "progressbar",
+        "aria-valuemin": 0,
+        "aria-valuemax": 100,
+        "aria-valuenow": 0,
+        "data-testid": "job-progress",
+      },
+      bar,
+    );
     const percent = h("span", { class: "progress-label" });
     const message = h("p", { class: "muted job-message" });
     const log = h("ol", { class: "job-events", "data-testid": "job-events" });
@@ -186,7 +251,12 @@ export function createSimulatePanel(
     });
     replaceChildren(
       jobCard,
-      h("div", { class: "job-head" }, h("div", {}, h("strong", {}, initial.kind), h("div", { class: "job-id" }, initial.id)), state),
+      h(
+        "div",
+        { class: "job-head" },
+        h("div", {}, h("strong", {}, initial.kind), h("div", { class: "job-id" }, initial.id)),
+        state,
+      ),
       h("div", { class: "progress-row" }, progress, percent),
       message,
       result,
@@ -212,22 +282,39 @@ export function createSimulatePanel(
         const rows = Object.entries(job.result).filter(([, v]) => typeof v === "number" || typeof v === "string");
         replaceChildren(
           result,
-          h("table", { class: "data-table compact", "data-testid": "job-result" },
-            h("tbody", {}, ...rows.map(([k, v]) => h("tr", { "data-result-key": k }, h("th", { scope: "row" }, k), h("td", { class: "num" }, typeof v === "number" ? formatNumber(v) : String(v))))),
+          h(
+            "table",
+            { class: "data-table compact", "data-testid": "job-result" },
+            h(
+              "tbody",
+              {},
+              ...rows.map(([k, v]) =>
+                h(
+                  "tr",
+                  { "data-result-key": k },
+                  h("th", { scope: "row" }, k),
+                  h("td", { class: "num" }, typeof v === "number" ? formatNumber(v) : String(v)),
+                ),
+              ),
+            ),
           ),
         );
       }
     };
     render(initial);
-    unsubscribe = subscribe<{ jobUpdated: JobView }>(JOB_UPDATED, { id: initial.id }, {
-      next: (data) => {
-        render(data.jobUpdated);
-        if (data.jobUpdated.state === "SUCCEEDED") onResultStored();
-        if (ENDED.has(data.jobUpdated.state)) void refreshHistory();
+    unsubscribe = subscribe<{ jobUpdated: JobView }>(
+      JOB_UPDATED,
+      { id: initial.id },
+      {
+        next: (data) => {
+          render(data.jobUpdated);
+          if (data.jobUpdated.state === "SUCCEEDED") onResultStored();
+          if (ENDED.has(data.jobUpdated.state)) void refreshHistory();
+        },
+        error: (msg) => showError(`Live updates stopped: ${msg}`),
+        complete: () => undefined,
       },
-      error: (msg) => showError(`Live updates stopped: ${msg}`),
-      complete: () => undefined,
-    });
+    );
   }
 
   form.addEventListener("submit", async (event) => {

@@ -12,6 +12,7 @@ type Vec3 = [number, number, number];
 type Mat3 = [Vec3, Vec3, Vec3];
 
 /** Jmol colours of common elements; others get a stable hue from their symbol. */
+// prettier-ignore
 const COLORS: Record<string, string> = {
   H: "#e8e8e8", Li: "#cc80ff", Be: "#c2ff00", B: "#ffb5b5", C: "#909090", N: "#3050f8", O: "#ff0d0d", F: "#90e050",
   Na: "#ab5cf2", Mg: "#8aff00", Al: "#bfa6a6", Si: "#f0c8a0", P: "#ff8000", S: "#e6d600", Cl: "#1ff01f", K: "#8f40d4",
@@ -21,6 +22,7 @@ const COLORS: Record<string, string> = {
 };
 
 /** Covalent radii, Å (Cordero et al. 2008), for relative sphere sizes. */
+// prettier-ignore
 const RADII: Record<string, number> = {
   H: 0.31, Li: 1.28, B: 0.84, C: 0.76, N: 0.71, O: 0.66, F: 0.57, Na: 1.66, Mg: 1.41, Al: 1.21, Si: 1.11, P: 1.07, S: 1.05,
   Cl: 1.02, K: 2.03, Ca: 1.76, Ti: 1.6, V: 1.53, Cr: 1.39, Mn: 1.39, Fe: 1.32, Co: 1.26, Ni: 1.24, Cu: 1.32, Zn: 1.22,
@@ -47,12 +49,15 @@ const matmul = (a: Mat3, b: Mat3): Mat3 => {
   const row = (r: Vec3): Vec3 => [dot(r, col(0)), dot(r, col(1)), dot(r, col(2))];
   return [row(a[0]), row(a[1]), row(a[2])];
 };
+// prettier-ignore
 const rotX = (t: number): Mat3 => [[1, 0, 0], [0, Math.cos(t), -Math.sin(t)], [0, Math.sin(t), Math.cos(t)]];
+// prettier-ignore
 const rotY = (t: number): Mat3 => [[Math.cos(t), 0, Math.sin(t)], [0, 1, 0], [-Math.sin(t), 0, Math.cos(t)]];
 
 /** Cartesian position (Å) of fractional coordinates in a lattice given as rows. */
 function toCartesian(lattice: readonly number[][], f: Vec3): Vec3 {
-  const axis = (k: number) => f[0] * (lattice[0]?.[k] ?? 0) + f[1] * (lattice[1]?.[k] ?? 0) + f[2] * (lattice[2]?.[k] ?? 0);
+  const axis = (k: number) =>
+    f[0] * (lattice[0]?.[k] ?? 0) + f[1] * (lattice[1]?.[k] ?? 0) + f[2] * (lattice[2]?.[k] ?? 0);
   return [axis(0), axis(1), axis(2)];
 }
 
@@ -71,19 +76,22 @@ export function cellAtoms(structure: Structure): Atom[] {
       return x > 1 - eps ? 0 : x;
     }) as Vec3;
     const choices = f.map((x) => (x < eps ? [x, x + 1] : [x]));
-    for (const a of choices[0]!) for (const b of choices[1]!) for (const c of choices[2]!) {
-      atoms.push({ species: site.species, xyz: toCartesian(structure.lattice, [a, b, c]) });
-    }
+    for (const a of choices[0]!)
+      for (const b of choices[1]!)
+        for (const c of choices[2]!) {
+          atoms.push({ species: site.species, xyz: toCartesian(structure.lattice, [a, b, c]) });
+        }
   }
   return atoms;
 }
 
 const CORNERS: Vec3[] = [0, 1].flatMap((a) => [0, 1].flatMap((b) => [0, 1].map((c) => [a, b, c] as Vec3)));
 const EDGES: Array<[number, number]> = [];
-for (let i = 0; i < 8; i++) for (let j = i + 1; j < 8; j++) {
-  const diff = CORNERS[i]!.reduce((n, v, k) => n + Math.abs(v - CORNERS[j]![k]!), 0);
-  if (diff === 1) EDGES.push([i, j]);
-}
+for (let i = 0; i < 8; i++)
+  for (let j = i + 1; j < 8; j++) {
+    const diff = CORNERS[i]!.reduce((n, v, k) => n + Math.abs(v - CORNERS[j]![k]!), 0);
+    if (diff === 1) EDGES.push([i, j]);
+  }
 
 export interface StructureViewer {
   readonly element: HTMLElement;
@@ -91,7 +99,11 @@ export interface StructureViewer {
 }
 
 export function createStructureViewer(): StructureViewer {
-  const canvas = h("canvas", { class: "structure-canvas", "aria-label": "Crystal structure, drag to rotate", role: "img" });
+  const canvas = h("canvas", {
+    class: "structure-canvas",
+    "aria-label": "Crystal structure, drag to rotate",
+    role: "img",
+  });
   const legend = h("div", { class: "structure-legend" });
   const element = h("div", { class: "structure-viewer" }, canvas, legend);
   let structure: Structure | undefined;
@@ -134,6 +146,7 @@ export function createStructureViewer(): StructureViewer {
     ctx.stroke();
 
     // Axis labels at the ends of a, b, c from the origin corner.
+    // prettier-ignore
     const labels: Array<[string, number]> = [["a", 4], ["b", 2], ["c", 1]];
     ctx.font = "600 12px system-ui, sans-serif";
     ctx.fillStyle = "#475569";
@@ -143,13 +156,23 @@ export function createStructureViewer(): StructureViewer {
       ctx.fillText(name, p[0] + (p[0] - o[0]) * 0.06 - 3, p[1] + (p[1] - o[1]) * 0.06 + 4);
     }
 
-    const projected = atoms.map((a) => ({ species: a.species, p: project(a.xyz.map((v, k) => v - center[k]!) as Vec3) }));
+    const projected = atoms.map((a) => ({
+      species: a.species,
+      p: project(a.xyz.map((v, k) => v - center[k]!) as Vec3),
+    }));
     projected.sort((u, v) => u.p[2] - v.p[2]); // far first, near drawn over it
     const depth = reach || 1;
     for (const { species, p } of projected) {
       const radius = Math.max(4, 0.38 * (RADII[species] ?? 1.4) * scale);
       const shade = 0.75 + 0.25 * ((p[2] + depth) / (2 * depth)); // nearer is brighter
-      const gradient = ctx.createRadialGradient(p[0] - radius * 0.35, p[1] - radius * 0.35, radius * 0.1, p[0], p[1], radius);
+      const gradient = ctx.createRadialGradient(
+        p[0] - radius * 0.35,
+        p[1] - radius * 0.35,
+        radius * 0.1,
+        p[0],
+        p[1],
+        radius,
+      );
       gradient.addColorStop(0, "#ffffff");
       gradient.addColorStop(0.35, elementColor(species));
       gradient.addColorStop(1, "#1e293b");
@@ -193,7 +216,14 @@ export function createStructureViewer(): StructureViewer {
       structure = next;
       const species = [...new Set(next.sites.map((s) => s.species))].sort();
       legend.replaceChildren(
-        ...species.map((s) => h("span", { class: "legend-item" }, h("span", { class: "legend-dot", style: `background:${elementColor(s)}` }), s)),
+        ...species.map((s) =>
+          h(
+            "span",
+            { class: "legend-item" },
+            h("span", { class: "legend-dot", style: `background:${elementColor(s)}` }),
+            s,
+          ),
+        ),
       );
       draw();
     },

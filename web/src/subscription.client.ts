@@ -41,7 +41,11 @@ export interface SubscriptionHandlers<T> {
 }
 
 /** Starts a subscription; returns a function that stops it. */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, handlers: SubscriptionHandlers<T>): () => void {
+export function subscribe<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  handlers: SubscriptionHandlers<T>,
+): () => void {
   return getClient().subscribe<T>(
     { query, variables },
     {
@@ -58,6 +62,7 @@ export function subscribe<T>(query: string, variables: Record<string, unknown>, 
 function describeSocketError(error: unknown): string {
   if (Array.isArray(error)) return error.map((e: { message?: string }) => e.message ?? String(e)).join("; ");
   if (error instanceof Error) return error.message;
-  if (typeof CloseEvent !== "undefined" && error instanceof CloseEvent) return `connection closed (${error.code}${error.reason ? `: ${error.reason}` : ""})`;
+  if (typeof CloseEvent !== "undefined" && error instanceof CloseEvent)
+    return `connection closed (${error.code}${error.reason ? `: ${error.reason}` : ""})`;
   return "subscription failed";
 }

@@ -5,13 +5,7 @@
  * as one token; its `scale` says which length scale the group describes.
  */
 export type DescriptorScale =
-  | "atomic"
-  | "electronic"
-  | "stoichiometric"
-  | "crystal"
-  | "mesoscale"
-  | "simulation"
-  | "thermodynamic";
+  "atomic" | "electronic" | "stoichiometric" | "crystal" | "mesoscale" | "simulation" | "thermodynamic";
 
 export interface FeatureSpec {
   readonly name: string;

@@ -18,7 +18,9 @@ describe("elemental table (own values)", () => {
     expect(w.cohesiveEnergyDensityGPa).toBeGreaterThan(85);
     expect(w.cohesiveEnergyDensityGPa).toBeLessThan(95);
     // Elemental bulk moduli are in GPa, diamond the stiffest.
-    const stiffest = [...ELEMENTAL_TABLE.values()].filter((e) => Number.isFinite(e.bulkModulusGPa)).sort((a, b) => b.bulkModulusGPa - a.bulkModulusGPa)[0];
+    const stiffest = [...ELEMENTAL_TABLE.values()]
+      .filter((e) => Number.isFinite(e.bulkModulusGPa))
+      .sort((a, b) => b.bulkModulusGPa - a.bulkModulusGPa)[0];
     expect(stiffest?.symbol).toBe("C");
   });
 });

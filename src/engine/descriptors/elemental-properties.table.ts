@@ -107,7 +107,21 @@ const N = NaN;
 
 // symbol, Pettifor Mendeleev number, period, group, χ Pauling, r_cov pm, T_m K,
 // configuration beyond the noble-gas core, density g/cm³, gap eV, moment μB, space group, IE1 eV
-type Row = readonly [string, number, number, number, number, number, number, string, number, number, number, number, number];
+type Row = readonly [
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 
 const ROWS: readonly Row[] = [
   ["H", 103, 1, 1, 2.2, 31, 13.99, "1s1", 0.0867, 15, 0, 194, 13.598],
@@ -210,6 +224,7 @@ const ROWS: readonly Row[] = [
 ];
 
 // Cohesive energy eV/atom (Kittel ch. 3 table 1), bulk modulus GPa (Kittel ch. 3 table 3); see the header.
+// prettier-ignore
 const COHESION: Readonly<Record<string, readonly [number, number]>> = {
   H: [2.26, 0.2], He: [N, N], Li: [1.63, 11.6], Be: [3.32, 100.3], B: [5.81, 178], C: [7.37, 443],
   N: [4.92, N], O: [2.6, N], F: [0.84, N], Ne: [0.02, 1.0],

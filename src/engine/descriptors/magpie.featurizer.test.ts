@@ -73,7 +73,10 @@ describe("Magpie-style composition descriptors", () => {
   it("computes Hölder means by hand (Fe2O3: x_Fe = 0.4, x_O = 0.6)", () => {
     const v = featurizer.featurize("Fe2O3");
     // Cohesive energies Fe 4.28, O 2.60 eV/atom.
-    expect(value(v, "holder_mean_p0_cohesiveEnergyEV")).toBeCloseTo(Math.exp(0.4 * Math.log(4.28) + 0.6 * Math.log(2.6)), 12);
+    expect(value(v, "holder_mean_p0_cohesiveEnergyEV")).toBeCloseTo(
+      Math.exp(0.4 * Math.log(4.28) + 0.6 * Math.log(2.6)),
+      12,
+    );
     expect(value(v, "holder_mean_p-1_cohesiveEnergyEV")).toBeCloseTo(1 / (0.4 / 4.28 + 0.6 / 2.6), 12);
     expect(value(v, "holder_mean_p2_cohesiveEnergyEV")).toBeCloseTo(Math.sqrt(0.4 * 4.28 ** 2 + 0.6 * 2.6 ** 2), 12);
     // Power means are ordered in q and bounded by min and max.
@@ -86,18 +89,30 @@ describe("Magpie-style composition descriptors", () => {
   it("takes bulk-modulus statistics over the elements that have one (O₂ has none)", () => {
     const v = featurizer.featurize("Fe2O3");
     const fe = featurizer.featurize("Fe");
-    for (const stat of ["mean", "min", "max", "mode"]) expect(value(v, `${stat}_bulkModulusGPa`)).toBe(value(fe, "mean_bulkModulusGPa"));
+    for (const stat of ["mean", "min", "max", "mode"])
+      expect(value(v, `${stat}_bulkModulusGPa`)).toBe(value(fe, "mean_bulkModulusGPa"));
     expect(value(v, "avg_dev_bulkModulusGPa")).toBe(0);
     expect(value(v, "holder_mean_p-2_bulkModulusGPa")).toBeCloseTo(value(fe, "mean_bulkModulusGPa"), 9);
     // Mode: the most abundant element with a value (Ti in TiO2); on a tie the smaller value.
     const tio2 = featurizer.featurize("TiO2");
     expect(value(tio2, "mode_bulkModulusGPa")).toBe(value(featurizer.featurize("Ti"), "mean_bulkModulusGPa"));
     const mgal = featurizer.featurize("MgAl");
-    expect(value(mgal, "mode_bulkModulusGPa")).toBe(Math.min(value(featurizer.featurize("Mg"), "mean_bulkModulusGPa"), value(featurizer.featurize("Al"), "mean_bulkModulusGPa")));
-    expect(value(mgal, "mean_bulkModulusGPa")).toBeCloseTo(0.5 * (value(featurizer.featurize("Mg"), "mean_bulkModulusGPa") + value(featurizer.featurize("Al"), "mean_bulkModulusGPa")), 12);
+    expect(value(mgal, "mode_bulkModulusGPa")).toBe(
+      Math.min(
+        value(featurizer.featurize("Mg"), "mean_bulkModulusGPa"),
+        value(featurizer.featurize("Al"), "mean_bulkModulusGPa"),
+      ),
+    );
+    expect(value(mgal, "mean_bulkModulusGPa")).toBeCloseTo(
+      0.5 *
+        (value(featurizer.featurize("Mg"), "mean_bulkModulusGPa") +
+          value(featurizer.featurize("Al"), "mean_bulkModulusGPa")),
+      12,
+    );
     // No element with a value: every statistic unknown.
     const no2 = featurizer.featurize("NO2");
-    for (const stat of ["mean", "avg_dev", "min", "max", "range", "mode"]) expect(Number.isNaN(value(no2, `${stat}_bulkModulusGPa`))).toBe(true);
+    for (const stat of ["mean", "avg_dev", "min", "max", "range", "mode"])
+      expect(Number.isNaN(value(no2, `${stat}_bulkModulusGPa`))).toBe(true);
     expect(Number.isNaN(value(no2, "holder_mean_p0_bulkModulusGPa"))).toBe(true);
   });
 

@@ -75,13 +75,27 @@ const KNOWN_ELEMENTS_ONLY: ReadonlySet<ElementalPropertyKey> = new Set(["bulkMod
  * learning framework for materials science: application to elastic moduli of k-nary
  * inorganic polycrystalline compounds", Sci. Rep. 6 (2016) 34256.
  */
-const HOLDER_PROPERTIES: readonly ElementalPropertyKey[] = ["electronegativityPauling", "covalentRadiusPm", "meltingPointK", "volumePerAtomA3", "firstIonisationEnergyEV", "cohesiveEnergyEV", "bulkModulusGPa", "cohesiveEnergyDensityGPa"];
+const HOLDER_PROPERTIES: readonly ElementalPropertyKey[] = [
+  "electronegativityPauling",
+  "covalentRadiusPm",
+  "meltingPointK",
+  "volumePerAtomA3",
+  "firstIonisationEnergyEV",
+  "cohesiveEnergyEV",
+  "bulkModulusGPa",
+  "cohesiveEnergyDensityGPa",
+];
 const HOLDER_POWERS = [-4, -2, -1, 0, 2, 4] as const;
 /** `HOLDER_PROPERTIES` in the table's column order, with their units. */
 const HOLDER_COLUMNS = ELEMENTAL_PROPERTIES.filter(({ key }) => HOLDER_PROPERTIES.includes(key));
 
 /** M_q over the elements with a positive value, weights renormalised; NaN when none has one, or when one lacks it and the property is not in `KNOWN_ELEMENTS_ONLY`. */
-function holderMean(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, q: number): number {
+function holderMean(
+  x: readonly number[],
+  elements: readonly ElementalProperties[],
+  key: ElementalPropertyKey,
+  q: number,
+): number {
   const skipUnknown = KNOWN_ELEMENTS_ONLY.has(key);
   let s = 0;
   let w = 0;
@@ -106,7 +120,13 @@ function holderMean(x: readonly number[], elements: readonly ElementalProperties
  * otherwise). One unknown value, or no element at all, makes every statistic unknown, not
  * a misleading partial.
  */
-function writeStatistics(x: readonly number[], p: readonly number[], weight: number, out: Float64Array, col: number): number {
+function writeStatistics(
+  x: readonly number[],
+  p: readonly number[],
+  weight: number,
+  out: Float64Array,
+  col: number,
+): number {
   let mean = 0;
   let min = Infinity;
   let max = -Infinity;
@@ -123,7 +143,8 @@ function writeStatistics(x: readonly number[], p: readonly number[], weight: num
   let modeIndex = 0;
   for (let i = 1; i < x.length; i++) if ((x[i] as number) > (x[modeIndex] as number) + 1e-12) modeIndex = i;
   let mode = Infinity;
-  for (let i = 0; i < x.length; i++) if (Math.abs((x[i] as number) - (x[modeIndex] as number)) <= 1e-12) mode = Math.min(mode, p[i] as number);
+  for (let i = 0; i < x.length; i++)
+    if (Math.abs((x[i] as number) - (x[modeIndex] as number)) <= 1e-12) mode = Math.min(mode, p[i] as number);
   if (Number.isNaN(mean)) min = max = mode = NaN;
   out[col++] = mean;
   out[col++] = dev;
@@ -135,7 +156,13 @@ function writeStatistics(x: readonly number[], p: readonly number[], weight: num
 }
 
 /** The statistics of `key` (see writeStatistics); for `KNOWN_ELEMENTS_ONLY` over the elements that have a value, fractions renormalised. */
-function propertyStatistics(x: readonly number[], elements: readonly ElementalProperties[], key: ElementalPropertyKey, out: Float64Array, col: number): number {
+function propertyStatistics(
+  x: readonly number[],
+  elements: readonly ElementalProperties[],
+  key: ElementalPropertyKey,
+  out: Float64Array,
+  col: number,
+): number {
   const p = elements.map((e) => e[key]);
   if (!KNOWN_ELEMENTS_ONLY.has(key)) return writeStatistics(x, p, 1, out, col);
   const known = p.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
@@ -144,7 +171,13 @@ function propertyStatistics(x: readonly number[], elements: readonly ElementalPr
     return col + STATS.length;
   }
   const xKnown = known.map((i) => x[i] as number);
-  return writeStatistics(xKnown, known.map((i) => p[i] as number), xKnown.reduce((w, xi) => w + xi, 0), out, col);
+  return writeStatistics(
+    xKnown,
+    known.map((i) => p[i] as number),
+    xKnown.reduce((w, xi) => w + xi, 0),
+    out,
+    col,
+  );
 }
 
 function buildFeatures(): FeatureSpec[] {
@@ -153,14 +186,16 @@ function buildFeatures(): FeatureSpec[] {
     const { group, scale } = PROPERTY_GROUP[key];
     for (const stat of STATS) features.push({ name: `${stat}_${key}`, unit, group, scale });
   }
-  for (const p of P_NORMS) features.push({ name: `stoich_p${p}_norm`, unit: "1", group: "stoichiometry", scale: "stoichiometric" });
+  for (const p of P_NORMS)
+    features.push({ name: `stoich_p${p}_norm`, unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   for (const o of ["s", "p", "d", "f"]) {
     features.push({ name: `frac_${o}_valence`, unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   }
   features.push({ name: "max_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   features.push({ name: "mean_ionic_char", unit: "1", group: "stoichiometry", scale: "stoichiometric" });
   for (const { key, unit } of HOLDER_COLUMNS) {
-    for (const q of HOLDER_POWERS) features.push({ name: `holder_mean_p${q}_${key}`, unit, group: "power-means", scale: "stoichiometric" });
+    for (const q of HOLDER_POWERS)
+      features.push({ name: `holder_mean_p${q}_${key}`, unit, group: "power-means", scale: "stoichiometric" });
   }
   return features;
 }
@@ -222,7 +257,9 @@ export class MagpieFeaturizer {
     let meanIonic = 0;
     for (let i = 0; i < elements.length; i++) {
       for (let j = 0; j < elements.length; j++) {
-        const d = (elements[i] as ElementalProperties).electronegativityPauling - (elements[j] as ElementalProperties).electronegativityPauling;
+        const d =
+          (elements[i] as ElementalProperties).electronegativityPauling -
+          (elements[j] as ElementalProperties).electronegativityPauling;
         const ic = 1 - Math.exp(-0.25 * d * d);
         if (ic > maxIonic || Number.isNaN(ic)) maxIonic = ic;
         meanIonic += (x[i] as number) * (x[j] as number) * ic;

@@ -6,12 +6,15 @@ import type { FeatureSpec } from "./descriptor-set";
 
 describe("stress invariants", () => {
   it("uniaxial stress σ gives von Mises σ and pressure −σ/3", () => {
+    // prettier-ignore
     const r = stressInvariants([[2, 0, 0], [0, 0, 0], [0, 0, 0]]);
     expect(r.vonMises).toBeCloseTo(2, 12);
     expect(r.pressure).toBeCloseTo(-2 / 3, 12);
   });
   it("pure shear τ gives √3 τ; hydrostatic stress gives zero", () => {
+    // prettier-ignore
     expect(stressInvariants([[0, 1.5, 0], [1.5, 0, 0], [0, 0, 0]]).vonMises).toBeCloseTo(Math.sqrt(3) * 1.5, 12);
+    // prettier-ignore
     const h = stressInvariants([[-5, 0, 0], [0, -5, 0], [0, 0, -5]]);
     expect(h.vonMises).toBeCloseTo(0, 12);
     expect(h.pressure).toBeCloseTo(5, 12);
@@ -33,7 +36,11 @@ describe("simulation descriptors", () => {
 
 describe("thermodynamic features and ratios", () => {
   it("Pugh's ratio 5/3 corresponds to Poisson's ratio 1/4", () => {
-    const v = new ThermoFeaturizer().featurize({ bulkModulusGPa: 100, shearModulusGPa: 60, formationEnthalpyEVPerAtom: -1.2 });
+    const v = new ThermoFeaturizer().featurize({
+      bulkModulusGPa: 100,
+      shearModulusGPa: 60,
+      formationEnthalpyEVPerAtom: -1.2,
+    });
     expect(v[0]).toBe(-1.2);
     expect(Number.isNaN(v[1] as number)).toBe(true);
     expect(v[2]).toBeCloseTo(5 / 3, 12);
@@ -41,7 +48,11 @@ describe("thermodynamic features and ratios", () => {
   });
   it("cohesive energy over B·V is a number of order 0.1–1 for Cu", () => {
     // Cu: E_coh 3.49 eV/atom, B 140 GPa, V 11.8 Å³/atom.
-    const v = new ThermoFeaturizer().featurize({ cohesiveEnergyEVPerAtom: -3.49, bulkModulusGPa: 140, volumePerAtomA3: 11.8 });
+    const v = new ThermoFeaturizer().featurize({
+      cohesiveEnergyEVPerAtom: -3.49,
+      bulkModulusGPa: 140,
+      volumePerAtomA3: 11.8,
+    });
     expect(v[4]).toBeCloseTo(3.49 / (140 * 11.8 * 6.241509e-3), 10);
     expect(v[4]).toBeGreaterThan(0.1);
     expect(v[4]).toBeLessThan(1);

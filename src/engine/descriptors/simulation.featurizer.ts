@@ -43,7 +43,12 @@ export const SIMULATION_DESCRIPTORS: DescriptorSetInfo = {
   features: spec.map(([name, unit]): FeatureSpec => ({ name, unit, group: "simulation", scale: "simulation" })),
 };
 
-export function stressInvariants(sigma: readonly (readonly number[])[]): { i1: number; pressure: number; j2: number; vonMises: number } {
+export function stressInvariants(sigma: readonly (readonly number[])[]): {
+  i1: number;
+  pressure: number;
+  j2: number;
+  vonMises: number;
+} {
   const s = (i: number, j: number): number => sigma[i]?.[j] ?? NaN;
   const i1 = s(0, 0) + s(1, 1) + s(2, 2);
   const mean = i1 / 3;
@@ -63,7 +68,9 @@ export class SimulationFeaturizer {
   readonly info = SIMULATION_DESCRIPTORS;
 
   featurize(r: SimulationResults): Float64Array {
-    const st = r.stressTensorGPa ? stressInvariants(r.stressTensorGPa) : { i1: NaN, pressure: NaN, j2: NaN, vonMises: NaN };
+    const st = r.stressTensorGPa
+      ? stressInvariants(r.stressTensorGPa)
+      : { i1: NaN, pressure: NaN, j2: NaN, vonMises: NaN };
     const c = r.elasticConstantsGPa ?? { c11: NaN, c12: NaN, c44: NaN };
     return Float64Array.from([
       r.bondEnergyEV ?? NaN,

@@ -6,8 +6,10 @@ const names = STRUCTURE_DESCRIPTORS.features.map((x) => x.name);
 const get = (v: Float64Array, n: string): number => v[names.indexOf(n)] as number;
 
 const fcc = (a: number, el: string) => ({
+  // prettier-ignore
   latticeA: [[a, 0, 0], [0, a, 0], [0, 0, a]] as [number, number, number][],
   species: [el, el, el, el],
+  // prettier-ignore
   fractional: [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]] as [number, number, number][],
   spaceGroupNumber: 225,
 });
@@ -31,6 +33,7 @@ describe("structure descriptors", () => {
   it("the same crystal in its primitive cell gives the same intensive descriptors", () => {
     const a = 3.615;
     const prim = f.featurize({
+      // prettier-ignore
       latticeA: [[0, a / 2, a / 2], [a / 2, 0, a / 2], [a / 2, a / 2, 0]],
       species: ["Cu"],
       fractional: [[0, 0, 0]],
@@ -45,8 +48,10 @@ describe("structure descriptors", () => {
 
   it("diamond Si: 4 neighbours at a√3/4", () => {
     const a = 5.431;
+    // prettier-ignore
     const base: [number, number, number][] = [[0, 0, 0], [0.5, 0.5, 0], [0.5, 0, 0.5], [0, 0.5, 0.5]];
     const frac = [...base, ...base.map(([x, y, z]) => [x + 0.25, y + 0.25, z + 0.25] as [number, number, number])];
+    // prettier-ignore
     const v = f.featurize({ latticeA: [[a, 0, 0], [0, a, 0], [0, 0, a]], species: Array(8).fill("Si"), fractional: frac });
     expect(get(v, "mean_coordination")).toBe(4);
     expect(get(v, "mean_bond_length")).toBeCloseTo((a * Math.sqrt(3)) / 4, 10);
@@ -54,6 +59,8 @@ describe("structure descriptors", () => {
   });
 
   it("maps space groups to crystal systems at the boundaries", () => {
-    expect([1, 2, 3, 15, 16, 74, 75, 142, 143, 167, 168, 194, 195, 230].map(crystalSystem)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7]);
+    expect([1, 2, 3, 15, 16, 74, 75, 142, 143, 167, 168, 194, 195, 230].map(crystalSystem)).toEqual([
+      1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7,
+    ]);
   });
 });

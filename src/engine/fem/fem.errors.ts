@@ -48,7 +48,10 @@ export class ConvergenceError extends Error {
     readonly relativeResidual: number,
     options?: { cause?: unknown },
   ) {
-    super(`conjugate gradients did not converge: relative residual ${relativeResidual.toExponential(3)} after ${iterations} iterations`, options);
+    super(
+      `conjugate gradients did not converge: relative residual ${relativeResidual.toExponential(3)} after ${iterations} iterations`,
+      options,
+    );
     this.name = "ConvergenceError";
   }
 }

@@ -14,9 +14,27 @@ export { boxMesh, cantileverMesh, plateMesh, structuredMesh } from "./mesh/struc
 export { plateWithHoleMesh } from "./mesh/plate-hole.mesh";
 export { readGmshMsh41 } from "./mesh/gmsh-msh41.reader";
 export { boundaryFaces, filterFaces, meshVolume, nodesOfFaces, selectNodes, withSets } from "./mesh/mesh.ops";
-export { assembleElastic, fixed, recoverElastic, solveAssembledElastic, solveElastic } from "./physics/elasticity.problem";
-export type { AssembledElasticSystem, DisplacementSupport, ElasticLoad, ElasticModel, ElasticResult } from "./physics/elasticity.problem";
-export { assembleHeat, effectiveConductivity, solveHeatSystem, solveSteadyHeat, solveTransientHeat } from "./physics/heat.problem";
+export {
+  assembleElastic,
+  fixed,
+  recoverElastic,
+  solveAssembledElastic,
+  solveElastic,
+} from "./physics/elasticity.problem";
+export type {
+  AssembledElasticSystem,
+  DisplacementSupport,
+  ElasticLoad,
+  ElasticModel,
+  ElasticResult,
+} from "./physics/elasticity.problem";
+export {
+  assembleHeat,
+  effectiveConductivity,
+  solveHeatSystem,
+  solveSteadyHeat,
+  solveTransientHeat,
+} from "./physics/heat.problem";
 export type { HeatModel, HeatResult, TransientHeatOptions, TransientHeatResult } from "./physics/heat.problem";
 export type { SolverOptions } from "./physics/linear-solve";
 export { faceArea } from "./physics/selectors";

@@ -25,10 +25,17 @@ export interface AblationRow {
 
 export type ModelFactory = (task: Task, params: Record<string, unknown>, info: DescriptorSetInfo) => Model;
 
-function dropColumns(info: DescriptorSetInfo, groups: readonly string[]): { info: DescriptorSetInfo; columns: number[] } {
+function dropColumns(
+  info: DescriptorSetInfo,
+  groups: readonly string[],
+): { info: DescriptorSetInfo; columns: number[] } {
   const columns = info.features.flatMap((f, i) => (groups.includes(f.group) ? [] : [i]));
   return {
-    info: { ...info, version: `${info.version}-without-${groups.join("+")}`, features: columns.map((c) => info.features[c] as (typeof info.features)[number]) },
+    info: {
+      ...info,
+      version: `${info.version}-without-${groups.join("+")}`,
+      features: columns.map((c) => info.features[c] as (typeof info.features)[number]),
+    },
     columns,
   };
 }
@@ -65,7 +72,13 @@ export async function runAblation(options: {
 
 export function formatAblationTable(rows: readonly AblationRow[]): string {
   const header = ["variant", "features", "MAE", "R²", "ΔMAE"];
-  const body = rows.map((r) => [r.variant, String(r.features), r.mae.toPrecision(4), r.r2.toFixed(3), (r.deltaMae >= 0 ? "+" : "") + r.deltaMae.toPrecision(3)]);
+  const body = rows.map((r) => [
+    r.variant,
+    String(r.features),
+    r.mae.toPrecision(4),
+    r.r2.toFixed(3),
+    (r.deltaMae >= 0 ? "+" : "") + r.deltaMae.toPrecision(3),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] as string).length)));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] as number)).join("  ");
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

@@ -30,7 +30,8 @@ export function selectRows(x: FeatureMatrix, indices: ArrayLike<number>): Featur
 export function selectColumns(x: FeatureMatrix, columns: readonly number[]): FeatureMatrix {
   const data = new Float64Array(x.rows * columns.length);
   for (let i = 0; i < x.rows; i++) {
-    for (let k = 0; k < columns.length; k++) data[i * columns.length + k] = x.data[i * x.cols + (columns[k] as number)] as number;
+    for (let k = 0; k < columns.length; k++)
+      data[i * columns.length + k] = x.data[i * x.cols + (columns[k] as number)] as number;
   }
   return { rows: x.rows, cols: columns.length, data };
 }

@@ -1,6 +1,14 @@
 import { type DescriptorSetInfo, featureGroups } from "../descriptors/descriptor-set";
 import type { Model, ModelState, Task } from "./model";
-import { type ForwardResult, type NeuralNetState, NeuralNet, type NeuralParams, gelu, glorot, layerNorm } from "./neural-trainer";
+import {
+  type ForwardResult,
+  type NeuralNetState,
+  NeuralNet,
+  type NeuralParams,
+  gelu,
+  glorot,
+  layerNorm,
+} from "./neural-trainer";
 import { tf } from "./tf-backend";
 
 /**
@@ -114,7 +122,11 @@ export class FusionModel extends NeuralNet implements Model {
   /** [B, G, d] × [d, e] → [B, G, e]. */
   private tokenwise(h: tf.Tensor, w: tf.Tensor): tf.Tensor3D {
     const [b, g, d] = h.shape as [number, number, number];
-    return tf.reshape(tf.matMul(tf.reshape(h, [b * g, d]) as tf.Tensor2D, w as tf.Tensor2D), [b, g, w.shape[1] as number]);
+    return tf.reshape(tf.matMul(tf.reshape(h, [b * g, d]) as tf.Tensor2D, w as tf.Tensor2D), [
+      b,
+      g,
+      w.shape[1] as number,
+    ]);
   }
 
   protected forward(x: tf.Tensor2D, dropoutSeed: number | null): ForwardResult {
@@ -160,11 +172,22 @@ export class FusionModel extends NeuralNet implements Model {
         const fused = tf.sum(tf.mul(v, tf.expandDims(alpha, -1)), 1) as tf.Tensor2D;
         headIn = tf.concat([pooled, fused], 1);
       }
-      const hidden = gelu(tf.add(tf.matMul(drop(headIn) as tf.Tensor2D, this.w("head1/w") as tf.Tensor2D), this.w("head1/b")));
-      const output = tf.reshape(tf.add(tf.matMul(hidden as tf.Tensor2D, this.w("head2/w") as tf.Tensor2D), this.w("head2/b")), [-1]) as tf.Tensor1D;
+      const hidden = gelu(
+        tf.add(tf.matMul(drop(headIn) as tf.Tensor2D, this.w("head1/w") as tf.Tensor2D), this.w("head1/b")),
+      );
+      const output = tf.reshape(
+        tf.add(tf.matMul(hidden as tf.Tensor2D, this.w("head2/w") as tf.Tensor2D), this.w("head2/b")),
+        [-1],
+      ) as tf.Tensor1D;
       if (!this.arch.useConsistency || this.arch.consistencyWeight <= 0) return { output };
-      const perScale = tf.reshape(tf.add(this.tokenwise(h, this.w("consistency/w")), this.w("consistency/b")), [batch, g]);
-      const penalty = tf.mul(this.arch.consistencyWeight, tf.mean(tf.square(tf.sub(perScale, tf.expandDims(output, 1))))) as tf.Scalar;
+      const perScale = tf.reshape(tf.add(this.tokenwise(h, this.w("consistency/w")), this.w("consistency/b")), [
+        batch,
+        g,
+      ]);
+      const penalty = tf.mul(
+        this.arch.consistencyWeight,
+        tf.mean(tf.square(tf.sub(perScale, tf.expandDims(output, 1)))),
+      ) as tf.Scalar;
       return { output, penalty };
     });
   }

@@ -88,39 +88,44 @@ describe("compiled forest", () => {
     expect(() => forest.rawScores(matrixFromRows([[0]]))).toThrow(/columns/);
   });
 
-  it.each(["leafwise", "oblivious"] as const)("matches a fitted model's saved %s trees walked on raw values", (treeShape) => {
-    const rng = createRng(5);
-    const rows = Array.from({ length: 800 }, () => [rng(), rng() < 0.1 ? NaN : rng(), rng() * 10]);
-    const y = Float64Array.from(
-      rows,
-      (r) =>
-        Math.sin(6 * (r[0] as number)) + (Number.isNaN(r[1] as number) ? 2 : (r[1] as number)) + 0.1 * (r[2] as number),
-    );
-    const model = new GbdtModel("regression", { maxRounds: 150, bags: 2, colSample: 1, treeShape });
-    model.fitSync({ x: matrixFromRows(rows), y });
-    const state = model.toJSON() as GbdtState;
-    const test = matrixFromRows(rows.slice(0, 100));
-    const mean = model.predict(test).mean;
-    rows.slice(0, 100).forEach((row, i) => {
-      const perBag = state.boosters.map((b) =>
-        b.trees.reduce(
-          (s, t) =>
-            s +
-            walk(
-              {
-                feature: Int32Array.from(t.f),
-                threshold: Float64Array.from(t.t),
-                missingLeft: Uint8Array.from(t.m),
-                left: Int32Array.from(t.l),
-                right: Int32Array.from(t.r),
-                value: Float64Array.from(t.v),
-              },
-              row,
-            ),
-          b.base,
-        ),
+  it.each(["leafwise", "oblivious"] as const)(
+    "matches a fitted model's saved %s trees walked on raw values",
+    (treeShape) => {
+      const rng = createRng(5);
+      const rows = Array.from({ length: 800 }, () => [rng(), rng() < 0.1 ? NaN : rng(), rng() * 10]);
+      const y = Float64Array.from(
+        rows,
+        (r) =>
+          Math.sin(6 * (r[0] as number)) +
+          (Number.isNaN(r[1] as number) ? 2 : (r[1] as number)) +
+          0.1 * (r[2] as number),
       );
-      expect(mean[i]).toBeCloseTo(perBag.reduce((a, c) => a + c, 0) / perBag.length, 12);
-    });
-  });
+      const model = new GbdtModel("regression", { maxRounds: 150, bags: 2, colSample: 1, treeShape });
+      model.fitSync({ x: matrixFromRows(rows), y });
+      const state = model.toJSON() as GbdtState;
+      const test = matrixFromRows(rows.slice(0, 100));
+      const mean = model.predict(test).mean;
+      rows.slice(0, 100).forEach((row, i) => {
+        const perBag = state.boosters.map((b) =>
+          b.trees.reduce(
+            (s, t) =>
+              s +
+              walk(
+                {
+                  feature: Int32Array.from(t.f),
+                  threshold: Float64Array.from(t.t),
+                  missingLeft: Uint8Array.from(t.m),
+                  left: Int32Array.from(t.l),
+                  right: Int32Array.from(t.r),
+                  value: Float64Array.from(t.v),
+                },
+                row,
+              ),
+            b.base,
+          ),
+        );
+        expect(mean[i]).toBeCloseTo(perBag.reduce((a, c) => a + c, 0) / perBag.length, 12);
+      });
+    },
+  );
 });

@@ -58,7 +58,9 @@ describe("oblivious forest", () => {
   }));
   const values = [...thresholds, NaN, -Infinity, Infinity, 0.3, -3, 9];
   // 537 rows: not a multiple of the 16-row SIMD chunks nor of the 256-row blocks.
-  const rows = Array.from({ length: 537 }, () => Array.from({ length: cols }, () => values[Math.floor(rng() * values.length)] as number));
+  const rows = Array.from({ length: 537 }, () =>
+    Array.from({ length: cols }, () => values[Math.floor(rng() * values.length)] as number),
+  );
   const x: FeatureMatrix = matrixFromRows(rows);
   const expected = plainSums(boosters, rows);
 
@@ -84,7 +86,9 @@ describe("oblivious forest", () => {
   });
 
   it("refuses inputs with fewer columns than the trees use", () => {
-    const forest = ObliviousForest.compile([{ base: 0, trees: [randomObliviousTree(createRng(4), 4, [0], 3)] }]) as ObliviousForest;
+    const forest = ObliviousForest.compile([
+      { base: 0, trees: [randomObliviousTree(createRng(4), 4, [0], 3)] },
+    ]) as ObliviousForest;
     expect(() => forest.rawScores(matrixFromRows([[]], 0))).toThrow(/columns/);
   });
 });
@@ -93,8 +97,18 @@ describe("GBDT with oblivious trees", () => {
   it("grows oblivious trees whose fast predictions equal walking the saved trees, before and after save/load", () => {
     const rng = createRng(5);
     const rows = Array.from({ length: 900 }, () => [rng(), rng() < 0.1 ? NaN : rng(), rng() * 10, rng()]);
-    const y = Float64Array.from(rows, (r) => Math.sin(6 * (r[0] as number)) + (Number.isNaN(r[1] as number) ? 2 : (r[1] as number)) + 0.1 * (r[2] as number));
-    const model = new GbdtModel("regression", { treeShape: "oblivious", maxRounds: 120, bags: 3, colSample: 1, targetTransform: "none" });
+    const y = Float64Array.from(
+      rows,
+      (r) =>
+        Math.sin(6 * (r[0] as number)) + (Number.isNaN(r[1] as number) ? 2 : (r[1] as number)) + 0.1 * (r[2] as number),
+    );
+    const model = new GbdtModel("regression", {
+      treeShape: "oblivious",
+      maxRounds: 120,
+      bags: 3,
+      colSample: 1,
+      targetTransform: "none",
+    });
     model.fitSync({ x: matrixFromRows(rows), y });
     const state = JSON.parse(JSON.stringify(model.toJSON())) as GbdtState;
     const trees = state.boosters.map((b) => ({

@@ -196,7 +196,8 @@ export class ObliviousForest {
         const c = padded[s] as Float64Array;
         // Number of cuts below v, in a fixed number of halvings: no data-dependent loop exit.
         let below = 0;
-        for (let step = firstStep[s] as number; step > 0; step >>= 1) below += (c[below + step - 1] as number) < v ? step : 0;
+        for (let step = firstStep[s] as number; step > 0; step >>= 1)
+          below += (c[below + step - 1] as number) < v ? step : 0;
         bins[o] = v !== v ? 0 : below + 1;
       }
     }
@@ -209,7 +210,8 @@ export class ObliviousForest {
     const { slotFeature, levelStart, levelSlot, levelShift, levelLimit, leafStart, leafValue, bagStart, bases } = this;
     const slots = slotFeature.length;
     const needed = (slotFeature[slots - 1] ?? -1) + 1;
-    if (cols < needed) throw new ModelError(`the model splits on feature ${needed - 1} but the input has ${cols} columns`);
+    if (cols < needed)
+      throw new ModelError(`the model splits on feature ${needed - 1} but the input has ${cols} columns`);
     const out = Array.from(bases, (base) => new Float64Array(rows).fill(base));
     const simd = this.simdLayout();
     if (simd) {
@@ -221,7 +223,15 @@ export class ObliviousForest {
         const chunks = (n + 15) >> 4;
         for (let b = 0; b < bases.length; b++) {
           acc.fill(bases[b] as number);
-          simd.run(simd.progStart[b] as number, (bagStart[b + 1] as number) - (bagStart[b] as number), simd.bins, chunks, simd.scratch, simd.leaves, simd.acc);
+          simd.run(
+            simd.progStart[b] as number,
+            (bagStart[b + 1] as number) - (bagStart[b] as number),
+            simd.bins,
+            chunks,
+            simd.scratch,
+            simd.leaves,
+            simd.acc,
+          );
           (out[b] as Float64Array).set(acc.subarray(0, n), start);
         }
       }
@@ -255,9 +265,11 @@ export class ObliviousForest {
             const o = (levelSlot[l] as number) * BLOCK_ROWS;
             const shift = levelShift[l] as number;
             const limitMinus1 = (levelLimit[l] as number) - 1;
-            for (let i = 0; i < n; i++) leaf[i] = ((leaf[i] as number) << 1) | ((limitMinus1 - (((bins[o + i] as number) - shift) & 255)) >>> 31);
+            for (let i = 0; i < n; i++)
+              leaf[i] = ((leaf[i] as number) << 1) | ((limitMinus1 - (((bins[o + i] as number) - shift) & 255)) >>> 31);
           }
-          for (let i = 0; i < n; i++) acc[start + i] = (acc[start + i] as number) + (leafValue[ls + (leaf[i] as number)] as number);
+          for (let i = 0; i < n; i++)
+            acc[start + i] = (acc[start + i] as number) + (leafValue[ls + (leaf[i] as number)] as number);
         }
       }
     }

@@ -24,7 +24,10 @@ describe("GBDT on a known nonlinear function", () => {
     const model = new GbdtModel("regression", { learningRate: 0.1, maxRounds: 1500, colSample: 1 });
     model.fitSync(train);
     const m = regressionMetrics(test.y, model.predict(test.x).mean);
-    const constant = regressionMetrics(test.y, new Float64Array(test.y.length).fill(train.y.reduce((a, b) => a + b, 0) / train.y.length));
+    const constant = regressionMetrics(
+      test.y,
+      new Float64Array(test.y.length).fill(train.y.reduce((a, b) => a + b, 0) / train.y.length),
+    );
     expect(m.r2).toBeGreaterThan(0.98);
     expect(m.rmse).toBeLessThan(0.15 * constant.rmse);
   });
@@ -33,7 +36,13 @@ describe("GBDT on a known nonlinear function", () => {
     // y depends only on whether x₀ is missing.
     const rows = Array.from({ length: 400 }, (_, i) => [i % 2 === 0 ? NaN : (i % 7) / 7]);
     const y = Float64Array.from(rows, (r) => (Number.isNaN(r[0] as number) ? 5 : -5));
-    const model = new GbdtModel("regression", { learningRate: 0.3, maxRounds: 50, earlyStoppingRounds: 0, rowSample: 1, colSample: 1 });
+    const model = new GbdtModel("regression", {
+      learningRate: 0.3,
+      maxRounds: 50,
+      earlyStoppingRounds: 0,
+      rowSample: 1,
+      colSample: 1,
+    });
     model.fitSync({ x: matrixFromRows(rows), y });
     const p = model.predict(matrixFromRows([[NaN], [0.5]])).mean;
     expect(p[0]).toBeCloseTo(5, 3);
@@ -86,7 +95,9 @@ describe("GBDT fold bagging and the default recipe", () => {
 
   it("says why fold bagging cannot run on fewer rows than bags", () => {
     const { x, y } = synthetic(3, 30);
-    expect(() => new GbdtModel("regression", { bags: 5, bagging: "folds" }).fitSync({ x, y })).toThrow(/3 rows, 5 bags/);
+    expect(() => new GbdtModel("regression", { bags: 5, bagging: "folds" }).fitSync({ x, y })).toThrow(
+      /3 rows, 5 bags/,
+    );
   });
 
   it("uses five fold bags on small tables and one booster on large ones", () => {

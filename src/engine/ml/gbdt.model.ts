@@ -3,7 +3,16 @@ import { selectRows, pick } from "./feature-matrix";
 import { FeatureBinner, MAX_BINS } from "./gbdt-binning";
 import { CompiledForest } from "./gbdt-forest";
 import { ObliviousForest } from "./gbdt-oblivious-forest";
-import { type FitOptions, type FitReport, type LabelledData, type Model, ModelError, type ModelState, type Prediction, type Task } from "./model";
+import {
+  type FitOptions,
+  type FitReport,
+  type LabelledData,
+  type Model,
+  ModelError,
+  type ModelState,
+  type Prediction,
+  type Task,
+} from "./model";
 import { type Rng, createRng, permutation } from "./random";
 import {
   type TargetTransformKind,
@@ -247,7 +256,15 @@ class TreeBuilder {
     return this.pool.pop() ?? new Float64Array(this.cols * HIST_STRIDE);
   }
 
-  private buildHist(hist: Float64Array, idx: Uint32Array, start: number, end: number, feats: Int32Array, grad: Float64Array, hess: Float64Array): void {
+  private buildHist(
+    hist: Float64Array,
+    idx: Uint32Array,
+    start: number,
+    end: number,
+    feats: Int32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+  ): void {
     const { bins, cols } = this;
     const nf = feats.length;
     for (let k = 0; k < nf; k++) {
@@ -316,7 +333,14 @@ class TreeBuilder {
    * numbered breadth-first, children adjacent), so saving, loading and the tree walk are
    * unchanged, while inference can compute a leaf's index from independent comparisons.
    */
-  buildOblivious(idx: Uint32Array, count: number, feats: Int32Array, grad: Float64Array, hess: Float64Array, thresholds: Float64Array[]): Tree {
+  buildOblivious(
+    idx: Uint32Array,
+    count: number,
+    feats: Int32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+    thresholds: Float64Array[],
+  ): Tree {
     const { cols, p } = this;
     const { lambda } = p;
     let g = 0;
@@ -486,7 +510,14 @@ class TreeBuilder {
     return tree;
   }
 
-  build(idx: Uint32Array, count: number, feats: Int32Array, grad: Float64Array, hess: Float64Array, thresholds: Float64Array[]): Tree {
+  build(
+    idx: Uint32Array,
+    count: number,
+    feats: Int32Array,
+    grad: Float64Array,
+    hess: Float64Array,
+    thresholds: Float64Array[],
+  ): Tree {
     const { bins, cols, p } = this;
     const feature: number[] = [-1];
     const binThr: number[] = [0];
@@ -505,7 +536,18 @@ class TreeBuilder {
       g += grad[r] as number;
       h += hess[r] as number;
     }
-    const open: OpenLeaf[] = [{ node: 0, start: 0, end: count, depth: 0, hist: rootHist, g, h, split: p.maxDepth > 0 ? this.findSplit(rootHist, g, h, feats) : null }];
+    const open: OpenLeaf[] = [
+      {
+        node: 0,
+        start: 0,
+        end: count,
+        depth: 0,
+        hist: rootHist,
+        g,
+        h,
+        split: p.maxDepth > 0 ? this.findSplit(rootHist, g, h, feats) : null,
+      },
+    ];
     let leaves = 1;
     while (leaves < p.maxLeaves) {
       let bestAt = -1;
@@ -598,7 +640,9 @@ function addTreeOnBins(tree: Tree, bins: Uint8Array, rows: number, cols: number,
     let f = feature[0] as number;
     while (f >= 0) {
       const bv = bins[r * cols + f] as number;
-      node = (bv === 0 ? missingLeft[node] === 1 : bv <= (bin[node] as number)) ? (left[node] as number) : (right[node] as number);
+      node = (bv === 0 ? missingLeft[node] === 1 : bv <= (bin[node] as number))
+        ? (left[node] as number)
+        : (right[node] as number);
       f = feature[node] as number;
     }
     out[r] = (out[r] as number) + (value[node] as number);
@@ -686,7 +730,8 @@ export class GbdtModel implements Model {
     if (train.x.rows !== train.y.length) throw new ModelError("x and y have different numbers of rows");
     if (train.x.rows < 2) throw new ModelError("need at least 2 training rows");
     this.gate = null;
-    const hurdle = this.task === "regression" && (p.hurdle === "on" || (p.hurdle === "auto" && isHurdleTarget(train.y)));
+    const hurdle =
+      this.task === "regression" && (p.hurdle === "on" || (p.hurdle === "auto" && isHurdleTarget(train.y)));
     if (hurdle) return this.fitHurdle(train, options);
     const rng = createRng(p.seed);
     let fitX = train.x;
@@ -702,7 +747,8 @@ export class GbdtModel implements Model {
       fitX = selectRows(train.x, tIdx);
       fitY = pick(train.y, tIdx);
     }
-    this.transform = this.task === "regression" ? fitTargetTransform(p.targetTransform, fitY, p.targetScale) : IDENTITY_TRANSFORM;
+    this.transform =
+      this.task === "regression" ? fitTargetTransform(p.targetTransform, fitY, p.targetScale) : IDENTITY_TRANSFORM;
     const fitZ = forwardTarget(this.transform, fitY);
     const binner = FeatureBinner.fit(fitX, p.maxBins, rng);
     const bins = binner.transform(fitX);
@@ -716,8 +762,24 @@ export class GbdtModel implements Model {
     for (let b = 0; b < p.bags; b++) {
       const weights = new Float64Array(fitX.rows);
       if (p.bags === 1) weights.fill(1);
-      else for (let i = 0; i < fitX.rows; i++) { const j = Math.floor(rng() * fitX.rows); weights[j] = (weights[j] as number) + 1; }
-      const { booster, report: r } = this.trainBooster(bins, fitX, fitZ, weights, binner, binCounts, valBins, val?.y ?? null, rng, options.log, b);
+      else
+        for (let i = 0; i < fitX.rows; i++) {
+          const j = Math.floor(rng() * fitX.rows);
+          weights[j] = (weights[j] as number) + 1;
+        }
+      const { booster, report: r } = this.trainBooster(
+        bins,
+        fitX,
+        fitZ,
+        weights,
+        binner,
+        binCounts,
+        valBins,
+        val?.y ?? null,
+        rng,
+        options.log,
+        b,
+      );
       this.boosters.push(booster);
       if (b === 0) report = r;
     }
@@ -732,13 +794,17 @@ export class GbdtModel implements Model {
   private fitHurdle(train: LabelledData, options: FitOptions): FitReport {
     const positive: number[] = [];
     for (let i = 0; i < train.y.length; i++) if ((train.y[i] as number) > 0) positive.push(i);
-    if (positive.length < Math.max(2, this.params.bags)) throw new ModelError(`the hurdle model needs at least ${Math.max(2, this.params.bags)} positive targets`);
+    if (positive.length < Math.max(2, this.params.bags))
+      throw new ModelError(`the hurdle model needs at least ${Math.max(2, this.params.bags)} positive targets`);
     const gate = new GbdtModel("classification", { ...this.params, hurdle: "off" });
     const label = Float64Array.from(train.y, (v) => (v > 0 ? 1 : 0));
     const external = options.validation;
     gate.fitSync(
       { x: train.x, y: label },
-      { ...options, validation: external ? { x: external.x, y: Float64Array.from(external.y, (v) => (v > 0 ? 1 : 0)) } : undefined },
+      {
+        ...options,
+        validation: external ? { x: external.x, y: Float64Array.from(external.y, (v) => (v > 0 ? 1 : 0)) } : undefined,
+      },
     );
     let validation = external;
     if (external) {
@@ -747,7 +813,10 @@ export class GbdtModel implements Model {
       validation = { x: selectRows(external.x, keep), y: pick(external.y, keep) };
     }
     const regressor = new GbdtModel("regression", { ...this.params, hurdle: "off" });
-    const report = regressor.fitSync({ x: selectRows(train.x, positive), y: pick(train.y, positive) }, { ...options, validation });
+    const report = regressor.fitSync(
+      { x: selectRows(train.x, positive), y: pick(train.y, positive) },
+      { ...options, validation },
+    );
     this.boosters = regressor.boosters;
     this.transform = regressor.transform;
     this.packed = null;
@@ -763,11 +832,18 @@ export class GbdtModel implements Model {
    * so every training row is used for fitting by bags − 1 boosters and for stopping by one,
    * where a single held-out split would never fit on its rows.
    */
-  private fitFolds(train: LabelledData, external: LabelledData | undefined, rng: Rng, log: ((line: string) => void) | undefined): FitReport {
+  private fitFolds(
+    train: LabelledData,
+    external: LabelledData | undefined,
+    rng: Rng,
+    log: ((line: string) => void) | undefined,
+  ): FitReport {
     const p = this.params;
     const n = train.x.rows;
-    if (n < p.bags) throw new ModelError(`bagging "folds" needs at least as many rows as bags (${n} rows, ${p.bags} bags)`);
-    this.transform = this.task === "regression" ? fitTargetTransform(p.targetTransform, train.y, p.targetScale) : IDENTITY_TRANSFORM;
+    if (n < p.bags)
+      throw new ModelError(`bagging "folds" needs at least as many rows as bags (${n} rows, ${p.bags} bags)`);
+    this.transform =
+      this.task === "regression" ? fitTargetTransform(p.targetTransform, train.y, p.targetScale) : IDENTITY_TRANSFORM;
     const z = forwardTarget(this.transform, train.y);
     const binner = FeatureBinner.fit(train.x, p.maxBins, rng);
     const bins = binner.transform(train.x);
@@ -795,7 +871,19 @@ export class GbdtModel implements Model {
         fold.forEach((r, i) => (valBins as Uint8Array).set(bins.subarray(r * m, (r + 1) * m), i * m));
         valY = pick(train.y, fold);
       }
-      const { booster, report: r } = this.trainBooster(bins, train.x, z, weights, binner, binCounts, valBins, valY, rng, log, b);
+      const { booster, report: r } = this.trainBooster(
+        bins,
+        train.x,
+        z,
+        weights,
+        binner,
+        binCounts,
+        valBins,
+        valY,
+        rng,
+        log,
+        b,
+      );
       this.boosters.push(booster);
       if (b === 0) report = r;
     }
@@ -914,7 +1002,9 @@ export class GbdtModel implements Model {
             const v = data[base + f] as number;
             // Children are adjacent (right = left + 1); NaN compares false, so it goes
             // right unless the split learnt to send missing values left.
-            node = (left[node] as number) + (v <= (threshold[node] as number) || (v !== v && missingLeft[node] === 1) ? 0 : 1);
+            node =
+              (left[node] as number) +
+              (v <= (threshold[node] as number) || (v !== v && missingLeft[node] === 1) ? 0 : 1);
             f = feature[node] as number;
           }
           out[r] = (out[r] as number) + (threshold[node] as number);
@@ -935,7 +1025,8 @@ export class GbdtModel implements Model {
       for (const sc of scores) s += this.task === "regression" ? (sc[r] as number) : sigmoid(sc[r] as number);
       const mu = s / k;
       let v = 0;
-      for (const sc of scores) v += ((this.task === "regression" ? (sc[r] as number) : sigmoid(sc[r] as number)) - mu) ** 2;
+      for (const sc of scores)
+        v += ((this.task === "regression" ? (sc[r] as number) : sigmoid(sc[r] as number)) - mu) ** 2;
       mean[r] = mu;
       std[r] = k > 1 ? Math.sqrt(v / (k - 1)) : NaN;
     }
@@ -957,7 +1048,8 @@ export class GbdtModel implements Model {
   /** Split counts per feature: a cheap importance measure for reports. */
   featureSplitCounts(cols: number): Float64Array {
     const counts = new Float64Array(cols);
-    for (const b of this.boosters) for (const t of b.trees) for (const f of t.feature) if (f >= 0) counts[f] = (counts[f] as number) + 1;
+    for (const b of this.boosters)
+      for (const t of b.trees) for (const f of t.feature) if (f >= 0) counts[f] = (counts[f] as number) + 1;
     return counts;
   }
 

@@ -34,7 +34,8 @@ export const MODELS = {
     load: (state: ModelState, info: DescriptorSetInfo) => MlpModel.fromJSON(state as MlpState, info),
   },
   fusion: {
-    create: (task: Task, params: Record<string, unknown>, info: DescriptorSetInfo) => new FusionModel(task, info, params),
+    create: (task: Task, params: Record<string, unknown>, info: DescriptorSetInfo) =>
+      new FusionModel(task, info, params),
     load: (state: ModelState, info: DescriptorSetInfo) => FusionModel.fromJSON(state as FusionState, info),
   },
 } as const satisfies Record<

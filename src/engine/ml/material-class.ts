@@ -11,8 +11,14 @@ import { regressionMetrics } from "./metrics";
  */
 export type MaterialClass = "element" | "ordered-compound" | "multicomponent-alloy" | "amorphous";
 
-export const MATERIAL_CLASSES: readonly MaterialClass[] = ["element", "ordered-compound", "multicomponent-alloy", "amorphous"];
+export const MATERIAL_CLASSES: readonly MaterialClass[] = [
+  "element",
+  "ordered-compound",
+  "multicomponent-alloy",
+  "amorphous",
+];
 
+// prettier-ignore
 const NON_METALS = new Set(["H", "He", "B", "C", "N", "O", "F", "Ne", "Si", "P", "S", "Cl", "Ar", "Ge", "As", "Se", "Br", "Kr", "Sb", "Te", "I", "Xe", "At", "Rn"]);
 
 export function isMetallic(symbol: string): boolean {
@@ -34,7 +40,11 @@ export interface ClassErrorRow {
   readonly mae: number;
 }
 
-export function errorByClass(classes: readonly MaterialClass[], y: ArrayLike<number>, yhat: ArrayLike<number>): ClassErrorRow[] {
+export function errorByClass(
+  classes: readonly MaterialClass[],
+  y: ArrayLike<number>,
+  yhat: ArrayLike<number>,
+): ClassErrorRow[] {
   return MATERIAL_CLASSES.map((c) => {
     const idx = classes.flatMap((k, i) => (k === c ? [i] : []));
     const m = regressionMetrics(

@@ -42,7 +42,7 @@ export function rocAuc(y: ArrayLike<number>, score: ArrayLike<number>): number {
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => (score[a] as number) - (score[b] as number));
   let pos = 0;
   let rankSum = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i;
     while (j + 1 < n && score[order[j + 1] as number] === score[order[i] as number]) j++;
     const avgRank = (i + j) / 2 + 1;
@@ -59,7 +59,11 @@ export function rocAuc(y: ArrayLike<number>, score: ArrayLike<number>): number {
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
 
-export function classificationMetrics(y: ArrayLike<number>, probability: ArrayLike<number>, threshold = 0.5): ClassificationMetrics {
+export function classificationMetrics(
+  y: ArrayLike<number>,
+  probability: ArrayLike<number>,
+  threshold = 0.5,
+): ClassificationMetrics {
   let tp = 0;
   let fp = 0;
   let fn = 0;

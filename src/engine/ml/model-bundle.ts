@@ -61,7 +61,8 @@ export function bundleModel(
 export function checkBundle(value: unknown, info: DescriptorSetInfo): ModelBundle {
   const b = value as Partial<ModelBundle> | null;
   if (!b || typeof b !== "object" || b.format !== BUNDLE_FORMAT) throw new ModelError("not a MatGraph model file");
-  if (b.formatVersion !== BUNDLE_FORMAT_VERSION) throw new ModelError(`unsupported model format version ${String(b.formatVersion)}`);
+  if (b.formatVersion !== BUNDLE_FORMAT_VERSION)
+    throw new ModelError(`unsupported model format version ${String(b.formatVersion)}`);
   if (!b.descriptor || b.descriptor.name !== info.name || b.descriptor.version !== info.version) {
     throw new ModelError(
       `model expects descriptors ${b.descriptor?.name}@${b.descriptor?.version}, this build computes ${info.name}@${info.version}`,

@@ -134,9 +134,7 @@ export abstract class NeuralNet {
   private loss(x: tf.Tensor2D, y: tf.Tensor1D, dropoutSeed: number | null): tf.Scalar {
     const { output, penalty } = this.forward(x, dropoutSeed);
     const base =
-      this.task === "regression"
-        ? tf.losses.meanSquaredError(y, output)
-        : tf.losses.sigmoidCrossEntropy(y, output);
+      this.task === "regression" ? tf.losses.meanSquaredError(y, output) : tf.losses.sigmoidCrossEntropy(y, output);
     return (penalty ? tf.add(base, penalty) : base) as tf.Scalar;
   }
 
@@ -168,7 +166,9 @@ export abstract class NeuralNet {
     this.disposeWeights();
     this.initWeights(fitX.cols, p.seed);
     const scaleY = (y: Float64Array): tf.Tensor1D =>
-      tf.tensor1d(Float32Array.from(y, (v) => (this.task === "regression" ? (v - this.targetMean) / this.targetStd : v)));
+      tf.tensor1d(
+        Float32Array.from(y, (v) => (this.task === "regression" ? (v - this.targetMean) / this.targetStd : v)),
+      );
     const xAll = this.toTensor(fitX);
     const yAll = scaleY(fitY);
     const xVal = this.toTensor(val.x);
@@ -196,7 +196,9 @@ export abstract class NeuralNet {
           const lr =
             step <= warmupSteps
               ? (p.learningRate * step) / warmupSteps
-              : p.learningRate * 0.5 * (1 + Math.cos((Math.PI * (step - warmupSteps)) / Math.max(1, totalSteps - warmupSteps)));
+              : p.learningRate *
+                0.5 *
+                (1 + Math.cos((Math.PI * (step - warmupSteps)) / Math.max(1, totalSteps - warmupSteps)));
           const dropoutSeed = Math.floor(rng() * 2 ** 31);
           tf.tidy(() => {
             const idx = tf.tensor1d(Int32Array.from(order.subarray(b * p.batchSize, (b + 1) * p.batchSize)), "int32");
@@ -296,7 +298,8 @@ export abstract class NeuralNet {
     this.targetMean = state.targetMean;
     this.targetStd = state.targetStd;
     this.disposeWeights();
-    for (const [name, t] of Object.entries(state.weights)) this.addWeight(name, tf.tensor(Float32Array.from(t.values), t.shape));
+    for (const [name, t] of Object.entries(state.weights))
+      this.addWeight(name, tf.tensor(Float32Array.from(t.values), t.shape));
   }
 
   private disposeWeights(): void {

@@ -21,7 +21,10 @@ const info: DescriptorSetInfo = {
 function toy(n: number, seed: number): { x: FeatureMatrix; y: Float64Array } {
   const rng = createRng(seed);
   const rows = Array.from({ length: n }, () => [rng() * 2 - 1, rng() * 2 - 1, rng() * 2 - 1]);
-  return { x: matrixFromRows(rows), y: Float64Array.from(rows, (r) => (r[0] as number) * (r[1] as number) + Math.sin(3 * (r[2] as number))) };
+  return {
+    x: matrixFromRows(rows),
+    y: Float64Array.from(rows, (r) => (r[0] as number) * (r[1] as number) + Math.sin(3 * (r[2] as number))),
+  };
 }
 
 describe("tfjs backend", () => {
@@ -34,7 +37,14 @@ describe("MLP", () => {
   it("learns a smooth nonlinear function and round-trips exactly", async () => {
     const train = toy(600, 1);
     const test = toy(200, 2);
-    const model = new MlpModel("regression", info, { hidden: [32, 32], epochs: 60, batchSize: 32, learningRate: 5e-3, mcSamples: 4, seed: 3 });
+    const model = new MlpModel("regression", info, {
+      hidden: [32, 32],
+      epochs: 60,
+      batchSize: 32,
+      learningRate: 5e-3,
+      mcSamples: 4,
+      seed: 3,
+    });
     const report = await model.fit(train);
     expect(report.bestValidationLoss).toBeLessThan(0.5 * (report.history[0] as number));
     const p = model.predict(test.x);
@@ -59,7 +69,14 @@ describe("multiscale fusion model", () => {
 
   it("reproduces predictions exactly after save/load, with every module switched on", async () => {
     const train = toy(200, 4);
-    const model = new FusionModel("regression", info, { epochs: 3, batchSize: 32, mcSamples: 3, dModel: 8, heads: 2, ffnDim: 16 });
+    const model = new FusionModel("regression", info, {
+      epochs: 3,
+      batchSize: 32,
+      mcSamples: 3,
+      dModel: 8,
+      heads: 2,
+      ffnDim: 16,
+    });
     await model.fit(train);
     const restored = await FusionModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as FusionState, info);
     const test = toy(50, 5);

@@ -151,7 +151,12 @@ describe("ablation and bundles", () => {
     model.fitSync({ x, y });
     const bundle = JSON.parse(JSON.stringify(bundleModel(model, info, { x, y }))) as unknown;
     expect(checkBundle(bundle, info).trainingDataHash).toBe(hashTrainingData(x, y));
-    expect(hashTrainingData(x, Float64Array.from(y, (v) => v + 1e-12))).not.toBe(hashTrainingData(x, y));
+    expect(
+      hashTrainingData(
+        x,
+        Float64Array.from(y, (v) => v + 1e-12),
+      ),
+    ).not.toBe(hashTrainingData(x, y));
     expect(() => checkBundle(bundle, MAGPIE_DESCRIPTORS)).toThrow(ModelError);
     expect(() => checkBundle({ format: "other" }, info)).toThrow(/not a MatGraph model/);
   });

@@ -18,9 +18,17 @@ export interface CalibrationReport {
 
 /** Inverse of the standard normal CDF (P. J. Acklam's rational approximation, |ε| < 1.2e-9). */
 export function normalQuantile(p: number): number {
-  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
-  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const a = [
+    -3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1,
+    2.506628277459239,
+  ];
+  const b = [
+    -5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1,
+  ];
+  const c = [
+    -7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+    2.938163982698783,
+  ];
   const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
   const poly = (k: number[], x: number): number => k.reduce((s, v) => s * x + v, 0);
   if (p < 0.02425) {
@@ -45,7 +53,12 @@ function coverage(residual: ArrayLike<number>, sigma: ArrayLike<number>, scale: 
   return n ? inside / n : NaN;
 }
 
-export function calibrationReport(y: ArrayLike<number>, mean: ArrayLike<number>, sigma: ArrayLike<number>, scale = 1): CalibrationReport {
+export function calibrationReport(
+  y: ArrayLike<number>,
+  mean: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  scale = 1,
+): CalibrationReport {
   const residual = Float64Array.from({ length: y.length }, (_, i) => (mean[i] as number) - (y[i] as number));
   let area = 0;
   for (let k = 1; k <= 99; k++) {

@@ -41,5 +41,9 @@ export interface Computation {
    * owns the job): keeps what is not a property, e.g. a model in the registry. Returns
    * fields added to the job's result summary.
    */
-  store?(manager: EntityManager, output: ComputationOutput, job: StoredJob): Promise<Record<string, unknown> | undefined>;
+  store?(
+    manager: EntityManager,
+    output: ComputationOutput,
+    job: StoredJob,
+  ): Promise<Record<string, unknown> | undefined>;
 }

@@ -9,7 +9,14 @@ function run(raw: Record<string, unknown>, control: RunControl): ComputationOutp
   if (input.conductivityWPerMK == null) throw new Error("the job input has no conductivity");
   const shape = input.element === "hex20" ? "hex20" : "hex8";
   const solved = solveHeatCube(
-    { edgeM: input.lengthM, cells: input.elements, shape, conductivityWPerMK: input.conductivityWPerMK, hotK: 400, coldK: 300 },
+    {
+      edgeM: input.lengthM,
+      cells: input.elements,
+      shape,
+      conductivityWPerMK: input.conductivityWPerMK,
+      hotK: 400,
+      coldK: 300,
+    },
     { preconditioner: "amg", onProgress: (e) => control.onProgress?.(e.fraction ?? 0.5, e.stage) },
   );
   return {

@@ -19,7 +19,11 @@ export function femInputOf(raw: Record<string, unknown>): FemJobInput {
 }
 
 /** The elastic material and its isotropic equivalent along x (for beam-theory references). */
-export function elasticMaterialOf(input: Pick<FemJobInput, "elastic">): { material: ElasticMaterial; youngsPa: number; poisson: number } {
+export function elasticMaterialOf(input: Pick<FemJobInput, "elastic">): {
+  material: ElasticMaterial;
+  youngsPa: number;
+  poisson: number;
+} {
   const e = input.elastic;
   if (!e) throw new Error("the job input has no elastic constants");
   if (e.type === "isotropic") {

@@ -31,6 +31,11 @@ export function mdMethod(input: MdJobInput): string {
 export function setUpMd(raw: Record<string, unknown>): { input: MdJobInput; potential: Potential; spec: CrystalSpec } {
   const input = mdInputOf(raw);
   const potential = loadPotential(readFileSync(input.potentialPath, "utf8"), input.potentialFile);
-  const spec: CrystalSpec = { lattice: input.lattice, species: [input.element], repeat: input.repeat, ...(input.a0 ? { a0: input.a0 } : {}) };
+  const spec: CrystalSpec = {
+    lattice: input.lattice,
+    species: [input.element],
+    repeat: input.repeat,
+    ...(input.a0 ? { a0: input.a0 } : {}),
+  };
   return { input, potential, spec };
 }

@@ -64,7 +64,14 @@ function runMelting(raw: Record<string, unknown>, control: RunControl): Computat
       guessesK: result.guessesK,
     },
     properties: result.coexistence
-      ? [{ key: PropertyKey.MELTING_TEMPERATURE, value: result.meltingTemperatureK, unit: "K", method: `${mdMethod(input)}:coexistence` }]
+      ? [
+          {
+            key: PropertyKey.MELTING_TEMPERATURE,
+            value: result.meltingTemperatureK,
+            unit: "K",
+            method: `${mdMethod(input)}:coexistence`,
+          },
+        ]
       : [],
     provenance: { ...result.provenance },
   };

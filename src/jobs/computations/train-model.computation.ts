@@ -89,13 +89,24 @@ async function run(raw: Record<string, unknown>, control: RunControl): Promise<C
   };
   const artifact: TrainArtifact = { bundle: trained.bundle, task, training, metrics };
   return {
-    summary: { key: input.key, model: input.model, task, descriptor: trained.bundle.descriptor.name, ...training, metrics },
+    summary: {
+      key: input.key,
+      model: input.model,
+      task,
+      descriptor: trained.bundle.descriptor.name,
+      ...training,
+      metrics,
+    },
     properties: [],
     artifact,
   };
 }
 
-async function store(manager: EntityManager, output: ComputationOutput, job: StoredJob): Promise<Record<string, unknown>> {
+async function store(
+  manager: EntityManager,
+  output: ComputationOutput,
+  job: StoredJob,
+): Promise<Record<string, unknown>> {
   const input = job.input as unknown as TrainModelJobInput;
   const artifact = output.artifact as TrainArtifact;
   const record = await new ModelRegistry(manager).insert({

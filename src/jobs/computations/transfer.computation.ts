@@ -59,7 +59,11 @@ async function run(raw: Record<string, unknown>, control: RunControl): Promise<C
   };
 }
 
-async function store(manager: EntityManager, output: ComputationOutput, job: StoredJob): Promise<Record<string, unknown>> {
+async function store(
+  manager: EntityManager,
+  output: ComputationOutput,
+  job: StoredJob,
+): Promise<Record<string, unknown>> {
   const { report, svg } = output.artifact as { report: TransferReport; svg: string };
   const record = await new TransferReportStore(manager).insert(report, svg, job.jobId);
   return { reportId: record.id };

@@ -106,7 +106,10 @@ export async function startReplayServer(
     const armed = faults.find((f) => f.remaining > 0 && f.match(pathAndQuery));
     if (armed) armed.remaining -= 1;
     try {
-      const body = cache && !armed ? cache.body(pathAndQuery, () => route(data, base, pathAndQuery)) : route(data, base, pathAndQuery);
+      const body =
+        cache && !armed
+          ? cache.body(pathAndQuery, () => route(data, base, pathAndQuery))
+          : route(data, base, pathAndQuery);
       if (!body) {
         res
           .writeHead(404, { "content-type": "application/json" })

@@ -41,11 +41,16 @@ export async function importGapSubsets(dataSource: DataSource): Promise<Imported
   const formulas: Record<string, Set<string>> = {};
   const trainFormulas = new Set<string>();
   for (const { source, parts, rows } of GAP_FILES) {
-    const lines = readFileSync(sharedData(...parts), "utf8").split(/\r?\n/).filter((l) => l.trim() !== "");
+    const lines = readFileSync(sharedData(...parts), "utf8")
+      .split(/\r?\n/)
+      .filter((l) => l.trim() !== "");
     const header = lines[0] as string;
     let body = lines.slice(1, rows + 1);
     if (source === Source.USER) {
-      const shared = lines.slice(rows + 1).filter((l) => trainFormulas.has(reduced(l.split(",")[0] ?? "") ?? "")).slice(0, 30);
+      const shared = lines
+        .slice(rows + 1)
+        .filter((l) => trainFormulas.has(reduced(l.split(",")[0] ?? "") ?? ""))
+        .slice(0, 30);
       body = [...body, ...shared];
     }
     const folder = path.join(dir, parts.at(-2) as string);

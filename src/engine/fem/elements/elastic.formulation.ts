@@ -16,12 +16,25 @@ export interface ElasticFormulation {
    * α·ΔT, dimensionless) is given, the thermal load fe = ∫ Bᵀ D ε₀ dV. Returns the
    * smallest Jacobian determinant (≤ 0 means a distorted element).
    */
-  stiffness(xe: Float64Array, D: Float64Array, Ke: Float64Array, alphaDT: Float64Array | null, fe: Float64Array | null): number;
+  stiffness(
+    xe: Float64Array,
+    D: Float64Array,
+    Ke: Float64Array,
+    alphaDT: Float64Array | null,
+    fe: Float64Array | null,
+  ): number;
   /**
    * Stresses σ = D(ε − ε₀) at the Gauss points (6 per point) and at the element nodes
    * (6 per node); returns the element strain energy ½∫(ε−ε₀)·σ dV (J).
    */
-  recover(xe: Float64Array, D: Float64Array, ue: Float64Array, alphaDT: Float64Array | null, gaussStress: Float64Array, nodalStress: Float64Array): number;
+  recover(
+    xe: Float64Array,
+    D: Float64Array,
+    ue: Float64Array,
+    alphaDT: Float64Array | null,
+    gaussStress: Float64Array,
+    nodalStress: Float64Array,
+  ): number;
 }
 
 /** σ += D·(strain) for one point; strain given in Voigt form. */
@@ -57,7 +70,16 @@ export function fillB(grads: Float64Array, nodes: number, B: Float64Array): void
 }
 
 /** K (m×n, row-major) += c · Bᵀ D C for B (6×m) and C (6×n). */
-export function addBtDC(B: Float64Array, m: number, D: Float64Array, C: Float64Array, n: number, c: number, K: Float64Array, DC: Float64Array): void {
+export function addBtDC(
+  B: Float64Array,
+  m: number,
+  D: Float64Array,
+  C: Float64Array,
+  n: number,
+  c: number,
+  K: Float64Array,
+  DC: Float64Array,
+): void {
   for (let k = 0; k < 6; k++)
     for (let j = 0; j < n; j++) {
       let s = 0;

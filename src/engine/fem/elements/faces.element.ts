@@ -101,12 +101,18 @@ export const tri6Shape: ShapeFunctions = {
     N[4] = 4 * x * y;
     N[5] = 4 * y * l0;
     dN.set([
-      -(4 * l0 - 1), -(4 * l0 - 1),
-      4 * x - 1, 0,
-      0, 4 * y - 1,
-      4 * (l0 - x), -4 * x,
-      4 * y, 4 * x,
-      -4 * y, 4 * (l0 - y),
+      -(4 * l0 - 1),
+      -(4 * l0 - 1),
+      4 * x - 1,
+      0,
+      0,
+      4 * y - 1,
+      4 * (l0 - x),
+      -4 * x,
+      4 * y,
+      4 * x,
+      -4 * y,
+      4 * (l0 - y),
     ]);
   },
   stiffnessRule: collapsedTriangle(3),

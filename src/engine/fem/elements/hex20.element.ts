@@ -8,6 +8,7 @@ import type { SolidShapeFunctions } from "./shape.types";
  * Corners: N = (1+ξξa)(1+ηηa)(1+ζζa)(ξξa+ηηa+ζζa-2)/8; mid-edge on ξa=0:
  * N = (1-ξ²)(1+ηηa)(1+ζζa)/4. Full 3x3x3 Gauss integration (as C3D20).
  */
+// prettier-ignore
 const EDGES: ReadonlyArray<readonly [number, number]> = [
   [0, 1], [1, 2], [2, 3], [3, 0], [4, 5], [5, 6], [6, 7], [7, 4], [0, 4], [1, 5], [2, 6], [3, 7],
 ];
@@ -18,7 +19,8 @@ const NODES = (() => {
   const c = new Float64Array(60);
   c.set(HEX8_CORNERS);
   EDGES.forEach(([p, q], e) => {
-    for (let j = 0; j < 3; j++) c[3 * (8 + e) + j] = ((HEX8_CORNERS[3 * p + j] as number) + (HEX8_CORNERS[3 * q + j] as number)) / 2;
+    for (let j = 0; j < 3; j++)
+      c[3 * (8 + e) + j] = ((HEX8_CORNERS[3 * p + j] as number) + (HEX8_CORNERS[3 * q + j] as number)) / 2;
   });
   return c;
 })();

@@ -44,7 +44,15 @@ export function hex8BbarFormulation(): ElasticFormulation {
     return det;
   };
 
-  const stressAt = (table: ShapeTable, p: number, xe: Float64Array, D: Float64Array, ue: Float64Array, alphaDT: Float64Array | null, out: Float64Array): number => {
+  const stressAt = (
+    table: ShapeTable,
+    p: number,
+    xe: Float64Array,
+    D: Float64Array,
+    ue: Float64Array,
+    alphaDT: Float64Array | null,
+    out: Float64Array,
+  ): number => {
     const det = fillBbar(table, p, xe);
     let e0 = 0;
     if (alphaDT) for (let a = 0; a < 8; a++) e0 += (table.N[p * 8 + a] as number) * (alphaDT[a] as number);
@@ -65,7 +73,9 @@ export function hex8BbarFormulation(): ElasticFormulation {
       Ke.fill(0);
       if (fe) fe.fill(0);
       const minDet = averageGradients(xe);
-      const d = [0, 1, 2, 3, 4, 5].map((k) => (D[6 * k] as number) + (D[6 * k + 1] as number) + (D[6 * k + 2] as number));
+      const d = [0, 1, 2, 3, 4, 5].map(
+        (k) => (D[6 * k] as number) + (D[6 * k + 1] as number) + (D[6 * k + 2] as number),
+      );
       for (let g = 0; g < 8; g++) {
         const det = fillBbar(gauss, g, xe);
         const c = det * (gauss.rule.weights[g] as number);

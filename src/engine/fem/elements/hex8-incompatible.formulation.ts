@@ -15,7 +15,12 @@ export function hex8IncompatibleFormulation(): ElasticFormulation {
   const shape = hex8Shape;
   const gauss = tabulate(shape, shape.stiffnessRule);
   const nodal = tabulate(shape, nodalRule(shape));
-  const centre = tabulate(shape, { dim: 3, count: 1, points: Float64Array.from([0, 0, 0]), weights: Float64Array.from([8]) });
+  const centre = tabulate(shape, {
+    dim: 3,
+    count: 1,
+    points: Float64Array.from([0, 0, 0]),
+    weights: Float64Array.from([8]),
+  });
   const grads = new Float64Array(24);
   const B = new Float64Array(6 * 24);
   const G = new Float64Array(6 * 9);
@@ -30,7 +35,8 @@ export function hex8IncompatibleFormulation(): ElasticFormulation {
   const fillG = (xi: ArrayLike<number>, detRatio: number): void => {
     const dphi = [-2 * (xi[0] as number), -2 * (xi[1] as number), -2 * (xi[2] as number)];
     const mg = new Float64Array(9);
-    for (let m = 0; m < 3; m++) for (let i = 0; i < 3; i++) mg[3 * m + i] = (dphi[m] as number) * (ginv[3 * m + i] as number) * detRatio;
+    for (let m = 0; m < 3; m++)
+      for (let i = 0; i < 3; i++) mg[3 * m + i] = (dphi[m] as number) * (ginv[3 * m + i] as number) * detRatio;
     fillB(mg, 3, G);
   };
 
@@ -43,11 +49,19 @@ export function hex8IncompatibleFormulation(): ElasticFormulation {
     ginv.fill(0);
     for (let a = 0; a < 8; a++)
       for (let m = 0; m < 3; m++)
-        for (let i = 0; i < 3; i++) ginv[3 * m + i] = (ginv[3 * m + i] as number) + (shape.nodeNaturalCoords[3 * a + m] as number) * (g[3 * a + i] as number);
+        for (let i = 0; i < 3; i++)
+          ginv[3 * m + i] =
+            (ginv[3 * m + i] as number) + (shape.nodeNaturalCoords[3 * a + m] as number) * (g[3 * a + i] as number);
     return det0;
   };
 
-  const condense = (xe: Float64Array, D: Float64Array, alphaDT: Float64Array | null, Kuu: Float64Array | null, fu: Float64Array | null): number => {
+  const condense = (
+    xe: Float64Array,
+    D: Float64Array,
+    alphaDT: Float64Array | null,
+    Kuu: Float64Array | null,
+    fu: Float64Array | null,
+  ): number => {
     const det0 = centreInverse(xe);
     Kua.fill(0);
     Kaa.fill(0);
@@ -77,7 +91,17 @@ export function hex8IncompatibleFormulation(): ElasticFormulation {
     return minDet;
   };
 
-  const recoverAt = (table: ShapeTable, p: number, xe: Float64Array, D: Float64Array, ue: Float64Array, alpha: Float64Array, alphaDT: Float64Array | null, det0: number, out: Float64Array): number => {
+  const recoverAt = (
+    table: ShapeTable,
+    p: number,
+    xe: Float64Array,
+    D: Float64Array,
+    ue: Float64Array,
+    alpha: Float64Array,
+    alphaDT: Float64Array | null,
+    det0: number,
+    out: Float64Array,
+  ): number => {
     const det = shapeGradients(table, p, xe, grads);
     fillB(grads, 8, B);
     fillG(table.rule.points.subarray(3 * p, 3 * p + 3), det0 / det);

@@ -34,11 +34,18 @@ function distort(mesh: Mesh, h: number, seed: number): Mesh {
   const corners = mesh.shape === "hex20" ? 8 : 4;
   const npe = SOLID_SHAPES[mesh.shape].nodeCount;
   const mid = new Set<number>();
-  for (let e = 0; e < mesh.elementCount; e++) edges.forEach((_, m) => mid.add(mesh.connectivity[e * npe + corners + m]!));
-  for (let n = 0; n < mesh.nodeCount; n++) if (!boundary.has(n) && !mid.has(n)) for (let i = 0; i < 3; i++) coordinates[3 * n + i]! += (random() - 0.5) * 0.3 * h;
+  for (let e = 0; e < mesh.elementCount; e++)
+    edges.forEach((_, m) => mid.add(mesh.connectivity[e * npe + corners + m]!));
+  for (let n = 0; n < mesh.nodeCount; n++)
+    if (!boundary.has(n) && !mid.has(n))
+      for (let i = 0; i < 3; i++) coordinates[3 * n + i]! += (random() - 0.5) * 0.3 * h;
   for (let e = 0; e < mesh.elementCount; e++)
     edges.forEach(([p, q], m) => {
-      const [a, b, c] = [mesh.connectivity[e * npe + p]!, mesh.connectivity[e * npe + q]!, mesh.connectivity[e * npe + corners + m]!];
+      const [a, b, c] = [
+        mesh.connectivity[e * npe + p]!,
+        mesh.connectivity[e * npe + q]!,
+        mesh.connectivity[e * npe + corners + m]!,
+      ];
       for (let i = 0; i < 3; i++) coordinates[3 * c + i] = (coordinates[3 * a + i]! + coordinates[3 * b + i]!) / 2;
     });
   return { ...mesh, coordinates };
@@ -51,7 +58,8 @@ const G = [
   [3e-4, 1e-4, 7e-4],
 ];
 const c0 = [1e-4, -2e-4, 3e-4];
-const exact = (x: number, y: number, z: number, i: number): number => G[i]![0]! * x + G[i]![1]! * y + G[i]![2]! * z + c0[i]!;
+const exact = (x: number, y: number, z: number, i: number): number =>
+  G[i]![0]! * x + G[i]![1]! * y + G[i]![2]! * z + c0[i]!;
 
 describe("patch test: a linear displacement field is reproduced exactly on a distorted mesh", () => {
   const material = isotropicElastic({ youngsModulusPa: 200e9, poissonRatio: 0.3 });
@@ -76,7 +84,8 @@ describe("patch test: a linear displacement field is reproduced exactly on a dis
     expect(maxErr).toBeLessThan(1e-12);
     for (let g = 0; g < r.gaussStressPa.length / 6; g++)
       for (let k = 0; k < 6; k++) expect(Math.abs(r.gaussStressPa[6 * g + k]! - stress[k]!)).toBeLessThan(1e-6 * 1e8);
-    for (let n = 0; n < mesh.nodeCount; n++) for (let k = 0; k < 6; k++) expect(Math.abs(r.nodalStressPa[6 * n + k]! - stress[k]!)).toBeLessThan(1e-6 * 1e8);
+    for (let n = 0; n < mesh.nodeCount; n++)
+      for (let k = 0; k < 6; k++) expect(Math.abs(r.nodalStressPa[6 * n + k]! - stress[k]!)).toBeLessThan(1e-6 * 1e8);
     // Strain energy of a homogeneous state: ½ σ·ε V with V = 1 m³.
     const energy = 0.5 * stress.reduce((s, v, k) => s + v * strain[k]!, 0);
     expect(r.strainEnergyJ).toBeCloseTo(energy, 6);

@@ -17,7 +17,12 @@ export function standardFormulation(name: ElasticElementName, shape: SolidShapeF
   const eps = new Float64Array(6);
 
   const strainAt = (table: typeof gauss, g: number, ue: Float64Array, alphaDT: Float64Array | null): void => {
-    let exx = 0, eyy = 0, ezz = 0, gyz = 0, gxz = 0, gxy = 0;
+    let exx = 0,
+      eyy = 0,
+      ezz = 0,
+      gyz = 0,
+      gxz = 0,
+      gxy = 0;
     for (let a = 0; a < n; a++) {
       const gx = grads[3 * a] as number;
       const gy = grads[3 * a + 1] as number;
@@ -25,12 +30,21 @@ export function standardFormulation(name: ElasticElementName, shape: SolidShapeF
       const ux = ue[3 * a] as number;
       const uy = ue[3 * a + 1] as number;
       const uz = ue[3 * a + 2] as number;
-      exx += gx * ux; eyy += gy * uy; ezz += gz * uz;
-      gyz += gz * uy + gy * uz; gxz += gz * ux + gx * uz; gxy += gy * ux + gx * uy;
+      exx += gx * ux;
+      eyy += gy * uy;
+      ezz += gz * uz;
+      gyz += gz * uy + gy * uz;
+      gxz += gz * ux + gx * uz;
+      gxy += gy * ux + gx * uy;
     }
     let e0 = 0;
     if (alphaDT) for (let a = 0; a < n; a++) e0 += (table.N[g * n + a] as number) * (alphaDT[a] as number);
-    eps[0] = exx - e0; eps[1] = eyy - e0; eps[2] = ezz - e0; eps[3] = gyz; eps[4] = gxz; eps[5] = gxy;
+    eps[0] = exx - e0;
+    eps[1] = eyy - e0;
+    eps[2] = ezz - e0;
+    eps[3] = gyz;
+    eps[4] = gxz;
+    eps[5] = gxy;
   };
 
   return {
@@ -41,7 +55,9 @@ export function standardFormulation(name: ElasticElementName, shape: SolidShapeF
       Ke.fill(0);
       if (fe) fe.fill(0);
       let minDet = Infinity;
-      const d = [0, 1, 2, 3, 4, 5].map((k) => (D[6 * k] as number) + (D[6 * k + 1] as number) + (D[6 * k + 2] as number));
+      const d = [0, 1, 2, 3, 4, 5].map(
+        (k) => (D[6 * k] as number) + (D[6 * k + 1] as number) + (D[6 * k + 2] as number),
+      );
       for (let g = 0; g < gauss.rule.count; g++) {
         const det = shapeGradients(gauss, g, xe, grads);
         if (det < minDet) minDet = det;
@@ -69,8 +85,12 @@ export function standardFormulation(name: ElasticElementName, shape: SolidShapeF
             const o = 18 * b;
             const col = 3 * b;
             for (let j = 0; j < 3; j++) {
-              const d0 = DB[o + j] as number, d1 = DB[o + 3 + j] as number, d2 = DB[o + 6 + j] as number;
-              const d3 = DB[o + 9 + j] as number, d4 = DB[o + 12 + j] as number, d5 = DB[o + 15 + j] as number;
+              const d0 = DB[o + j] as number,
+                d1 = DB[o + 3 + j] as number,
+                d2 = DB[o + 6 + j] as number;
+              const d3 = DB[o + 9 + j] as number,
+                d4 = DB[o + 12 + j] as number,
+                d5 = DB[o + 15 + j] as number;
               Ke[row0 + col + j] = (Ke[row0 + col + j] as number) + gx * d0 + gz * d4 + gy * d5;
               Ke[row1 + col + j] = (Ke[row1 + col + j] as number) + gy * d1 + gz * d3 + gx * d5;
               Ke[row2 + col + j] = (Ke[row2 + col + j] as number) + gz * d2 + gy * d3 + gx * d4;
@@ -94,7 +114,9 @@ export function standardFormulation(name: ElasticElementName, shape: SolidShapeF
       // Mirror the upper node-pair blocks into the lower triangle.
       for (let a = 0; a < n; a++)
         for (let b = a + 1; b < n; b++)
-          for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) Ke[(3 * b + j) * ndof + 3 * a + i] = Ke[(3 * a + i) * ndof + 3 * b + j] as number;
+          for (let i = 0; i < 3; i++)
+            for (let j = 0; j < 3; j++)
+              Ke[(3 * b + j) * ndof + 3 * a + i] = Ke[(3 * a + i) * ndof + 3 * b + j] as number;
       return minDet;
     },
     recover(xe, D, ue, alphaDT, gaussStress, nodalStress) {

@@ -6,6 +6,7 @@ import type { SolidShapeFunctions } from "./shape.types";
  * 0-1, 1-2, 0-2, 0-3, 1-3, 2-3). With barycentric L: corners N = L(2L-1), mid-edges
  * N = 4 Li Lj. The 4-point rule integrates the (linear-strain) stiffness exactly.
  */
+// prettier-ignore
 export const TET10_EDGES: ReadonlyArray<readonly [number, number]> = [
   [0, 1], [1, 2], [0, 2], [0, 3], [1, 3], [2, 3],
 ];

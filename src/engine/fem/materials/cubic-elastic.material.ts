@@ -13,7 +13,10 @@ export interface CubicInput {
   readonly c12Pa: number;
   readonly c44Pa: number;
   /** Crystal directions of the global x and y axes (Miller indices, any length); default identity. */
-  readonly orientation?: { readonly x: readonly [number, number, number]; readonly y: readonly [number, number, number] };
+  readonly orientation?: {
+    readonly x: readonly [number, number, number];
+    readonly y: readonly [number, number, number];
+  };
   readonly thermalExpansionPerK?: number;
   readonly densityKgM3?: number;
 }
@@ -23,6 +26,7 @@ export interface CubicElastic extends ElasticMaterial {
   readonly rotation: Float64Array;
 }
 
+// prettier-ignore
 const VOIGT: ReadonlyArray<readonly [number, number]> = [[0, 0], [1, 1], [2, 2], [1, 2], [0, 2], [0, 1]];
 const voigtIndex = (i: number, j: number): number => (i === j ? i : 6 - i - j);
 
@@ -33,15 +37,19 @@ export function rotationFromMiller(x: readonly number[], y: readonly number[]): 
   const ex = x.map((v) => v / nx);
   const ey = y.map((v) => v / ny);
   const dot = ex[0]! * ey[0]! + ex[1]! * ey[1]! + ex[2]! * ey[2]!;
-  if (Math.abs(dot) > 1e-9) throw new FemModelError(`orientation x and y must be perpendicular (cos = ${dot.toFixed(6)})`);
+  if (Math.abs(dot) > 1e-9)
+    throw new FemModelError(`orientation x and y must be perpendicular (cos = ${dot.toFixed(6)})`);
   const ez = [ex[1]! * ey[2]! - ex[2]! * ey[1]!, ex[2]! * ey[0]! - ex[0]! * ey[2]!, ex[0]! * ey[1]! - ex[1]! * ey[0]!];
   return Float64Array.from([...ex, ...ey, ...ez]);
 }
 
 export function cubicElastic(input: CubicInput): CubicElastic {
   const { c11Pa: c11, c12Pa: c12, c44Pa: c44 } = input;
-  if (!(c44 > 0 && c11 > Math.abs(c12) && c11 + 2 * c12 > 0)) throw new FemModelError(`cubic constants are not positive definite: C11=${c11}, C12=${c12}, C44=${c44}`);
-  const R = input.orientation ? rotationFromMiller(input.orientation.x, input.orientation.y) : Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
+  if (!(c44 > 0 && c11 > Math.abs(c12) && c11 + 2 * c12 > 0))
+    throw new FemModelError(`cubic constants are not positive definite: C11=${c11}, C12=${c12}, C44=${c44}`);
+  const R = input.orientation
+    ? rotationFromMiller(input.orientation.x, input.orientation.y)
+    : Float64Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   const crystal = (i: number, j: number, k: number, l: number): number => {
     const I = voigtIndex(i, j);
     const J = voigtIndex(k, l);
@@ -66,11 +74,22 @@ export function cubicElastic(input: CubicInput): CubicElastic {
         }
       D[6 * P + Q] = sum;
     }
-  return { kind: "cubic", stiffnessPa: D, rotation: R, thermalExpansionPerK: input.thermalExpansionPerK ?? 0, densityKgM3: input.densityKgM3 ?? 0 };
+  return {
+    kind: "cubic",
+    stiffnessPa: D,
+    rotation: R,
+    thermalExpansionPerK: input.thermalExpansionPerK ?? 0,
+    densityKgM3: input.densityKgM3 ?? 0,
+  };
 }
 
 /** Young's modulus (Pa) of a cubic crystal along crystal direction n. */
-export function cubicYoungsModulusPa(c11: number, c12: number, c44: number, n: readonly [number, number, number]): number {
+export function cubicYoungsModulusPa(
+  c11: number,
+  c12: number,
+  c44: number,
+  n: readonly [number, number, number],
+): number {
   const s11 = (c11 + c12) / ((c11 - c12) * (c11 + 2 * c12));
   const s12 = -c12 / ((c11 - c12) * (c11 + 2 * c12));
   const s44 = 1 / c44;

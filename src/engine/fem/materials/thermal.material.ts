@@ -11,8 +11,10 @@ export interface ThermalMaterial {
 }
 
 export function thermalMaterial(m: ThermalMaterial): ThermalMaterial {
-  if (!(m.conductivityWPerMK > 0)) throw new FemModelError(`conductivity must be positive, got ${m.conductivityWPerMK}`);
-  if (!(m.densityKgM3 >= 0 && m.heatCapacityJPerKgK >= 0)) throw new FemModelError("density and heat capacity must be non-negative");
+  if (!(m.conductivityWPerMK > 0))
+    throw new FemModelError(`conductivity must be positive, got ${m.conductivityWPerMK}`);
+  if (!(m.densityKgM3 >= 0 && m.heatCapacityJPerKgK >= 0))
+    throw new FemModelError("density and heat capacity must be non-negative");
   return { ...m };
 }
 

@@ -19,6 +19,7 @@ const VOLUME_TYPES: Record<number, { shape: SolidShapeName; perm: readonly numbe
 };
 const SURFACE_TYPES: Record<number, FaceShapeName> = { 2: "tri3", 3: "quad4", 9: "tri6", 16: "quad8" };
 /** Nodes per element for every type we may need to skip. */
+// prettier-ignore
 const NODES_PER_TYPE: Record<number, number> = { 1: 2, 2: 3, 3: 4, 4: 4, 5: 8, 6: 6, 8: 3, 9: 6, 10: 9, 11: 10, 12: 27, 15: 1, 16: 8, 17: 20, 18: 15, 26: 4, 21: 10 };
 
 class LineReader {
@@ -37,7 +38,8 @@ class LineReader {
   numbers(): number[] {
     const line = this.next();
     const values = line.split(/\s+/).map(Number);
-    if (values.some((v) => Number.isNaN(v))) throw new MeshFormatError(this.index, `expected numbers, got "${line.slice(0, 60)}"`);
+    if (values.some((v) => Number.isNaN(v)))
+      throw new MeshFormatError(this.index, `expected numbers, got "${line.slice(0, 60)}"`);
     return values;
   }
   done(): boolean {
@@ -60,11 +62,13 @@ export function readGmshMsh41(text: string): Mesh {
 
   while (!reader.done()) {
     const header = reader.next();
-    if (!header.startsWith("$")) throw new MeshFormatError(reader.lineNumber, `expected a section header, got "${header.slice(0, 40)}"`);
+    if (!header.startsWith("$"))
+      throw new MeshFormatError(reader.lineNumber, `expected a section header, got "${header.slice(0, 40)}"`);
     const section = header.slice(1);
     if (section === "MeshFormat") {
       const [version, fileType] = reader.next().split(/\s+/);
-      if (version !== "4.1") throw new MeshFormatError(reader.lineNumber, `only format 4.1 is supported, got ${version}`);
+      if (version !== "4.1")
+        throw new MeshFormatError(reader.lineNumber, `only format 4.1 is supported, got ${version}`);
       if (fileType !== "0") throw new MeshFormatError(reader.lineNumber, "binary .msh is not supported; save as ASCII");
       sawFormat = true;
     } else if (section === "PhysicalNames") {
@@ -109,7 +113,11 @@ export function readGmshMsh41(text: string): Mesh {
         if (npe === undefined) throw new MeshFormatError(reader.lineNumber, `unsupported element type ${type}`);
         for (let i = 0; i < count; i++) {
           const v = reader.numbers();
-          if (v.length !== npe + 1) throw new MeshFormatError(reader.lineNumber, `element of type ${type} needs ${npe} nodes, got ${v.length - 1}`);
+          if (v.length !== npe + 1)
+            throw new MeshFormatError(
+              reader.lineNumber,
+              `element of type ${type} needs ${npe} nodes, got ${v.length - 1}`,
+            );
           const nodes = v.slice(1).map((tag) => {
             const id = nodeIndex.get(tag);
             if (id === undefined) throw new MeshFormatError(reader.lineNumber, `unknown node tag ${tag}`);
@@ -133,13 +141,15 @@ export function readGmshMsh41(text: string): Mesh {
       continue;
     }
     const end = reader.next();
-    if (end !== `$End${section}`) throw new MeshFormatError(reader.lineNumber, `expected $End${section}, got "${end.slice(0, 40)}"`);
+    if (end !== `$End${section}`)
+      throw new MeshFormatError(reader.lineNumber, `expected $End${section}, got "${end.slice(0, 40)}"`);
   }
   if (!sawFormat) throw new MeshFormatError(1, "missing $MeshFormat");
   const first = volumes[0];
   if (!first) throw new FemMeshError("the .msh file has no tetrahedra or hexahedra");
   const shapeName = first.shape;
-  if (volumes.some((v) => v.shape !== shapeName)) throw new FemMeshError("mixed volume element kinds in one .msh are not supported");
+  if (volumes.some((v) => v.shape !== shapeName))
+    throw new FemMeshError("mixed volume element kinds in one .msh are not supported");
   const shape = SOLID_SHAPES[shapeName];
   const connectivity = Int32Array.from(volumes.flatMap((v) => v.nodes));
   const coordinates = Float64Array.from(coords);
@@ -157,11 +167,21 @@ export function readGmshMsh41(text: string): Mesh {
     for (const p of s.physicals) {
       let g = byGroup.get(p);
       if (!g) byGroup.set(p, (g = { shape: s.shape, nodes: [] }));
-      if (g.shape !== s.shape) throw new FemMeshError(`physical surface ${nameOf(2, p)} mixes ${g.shape} and ${s.shape} faces`);
+      if (g.shape !== s.shape)
+        throw new FemMeshError(`physical surface ${nameOf(2, p)} mixes ${g.shape} and ${s.shape} faces`);
       g.nodes.push(...orient(s.shape, s.nodes));
     }
-  for (const [tag, g] of byGroup) faceSets.set(nameOf(2, tag), { shape: g.shape, connectivity: Int32Array.from(g.nodes) });
-  return { shape: shapeName, nodeCount: coordinates.length / 3, elementCount: volumes.length, coordinates, connectivity, nodeSets, faceSets };
+  for (const [tag, g] of byGroup)
+    faceSets.set(nameOf(2, tag), { shape: g.shape, connectivity: Int32Array.from(g.nodes) });
+  return {
+    shape: shapeName,
+    nodeCount: coordinates.length / 3,
+    elementCount: volumes.length,
+    coordinates,
+    connectivity,
+    nodeSets,
+    faceSets,
+  };
 }
 
 /**
@@ -190,8 +210,13 @@ function orientFaces(coords: Float64Array, conn: Int32Array, npe: number, corner
     const v = [p(2, 0) - p(0, 0), p(2, 1) - p(0, 1), p(2, 2) - p(0, 2)];
     const normal = [u[1]! * v[2]! - u[2]! * v[1]!, u[2]! * v[0]! - u[0]! * v[2]!, u[0]! * v[1]! - u[1]! * v[0]!];
     const centroid = [0, 0, 0];
-    for (let a = 0; a < corners; a++) for (let i = 0; i < 3; i++) centroid[i]! += (coords[3 * (conn[owner * npe + a] as number) + i] as number) / corners;
-    const dot = normal[0]! * (centroid[0]! - p(0, 0)) + normal[1]! * (centroid[1]! - p(0, 1)) + normal[2]! * (centroid[2]! - p(0, 2));
+    for (let a = 0; a < corners; a++)
+      for (let i = 0; i < 3; i++)
+        centroid[i]! += (coords[3 * (conn[owner * npe + a] as number) + i] as number) / corners;
+    const dot =
+      normal[0]! * (centroid[0]! - p(0, 0)) +
+      normal[1]! * (centroid[1]! - p(0, 1)) +
+      normal[2]! * (centroid[2]! - p(0, 2));
     if (dot <= 0) return nodes;
     return reverseFace(shape, nodes);
   };

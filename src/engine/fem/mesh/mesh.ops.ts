@@ -10,8 +10,12 @@ export function nodesOfFaces(faces: FaceSet): Int32Array {
 }
 
 export function nodeSet(mesh: Mesh, name: string): Int32Array {
-  const set = mesh.nodeSets.get(name) ?? (mesh.faceSets.has(name) ? nodesOfFaces(mesh.faceSets.get(name) as FaceSet) : undefined);
-  if (!set) throw new FemMeshError(`unknown node set "${name}" (have: ${[...mesh.nodeSets.keys(), ...mesh.faceSets.keys()].join(", ")})`);
+  const set =
+    mesh.nodeSets.get(name) ?? (mesh.faceSets.has(name) ? nodesOfFaces(mesh.faceSets.get(name) as FaceSet) : undefined);
+  if (!set)
+    throw new FemMeshError(
+      `unknown node set "${name}" (have: ${[...mesh.nodeSets.keys(), ...mesh.faceSets.keys()].join(", ")})`,
+    );
   return set;
 }
 
@@ -25,12 +29,17 @@ export function faceSet(mesh: Mesh, name: string): FaceSet {
 export function selectNodes(mesh: Mesh, predicate: (x: number, y: number, z: number) => boolean): Int32Array {
   const out: number[] = [];
   const c = mesh.coordinates;
-  for (let n = 0; n < mesh.nodeCount; n++) if (predicate(c[3 * n] as number, c[3 * n + 1] as number, c[3 * n + 2] as number)) out.push(n);
+  for (let n = 0; n < mesh.nodeCount; n++)
+    if (predicate(c[3 * n] as number, c[3 * n + 1] as number, c[3 * n + 2] as number)) out.push(n);
   return Int32Array.from(out);
 }
 
 /** Faces of a set whose centroid satisfies the predicate. */
-export function filterFaces(mesh: Mesh, faces: FaceSet, predicate: (x: number, y: number, z: number) => boolean): FaceSet {
+export function filterFaces(
+  mesh: Mesh,
+  faces: FaceSet,
+  predicate: (x: number, y: number, z: number) => boolean,
+): FaceSet {
   const npf = FACE_SHAPES[faces.shape].nodeCount;
   const kept: number[] = [];
   const c = mesh.coordinates;
@@ -44,7 +53,8 @@ export function filterFaces(mesh: Mesh, faces: FaceSet, predicate: (x: number, y
       y += c[3 * n + 1] as number;
       z += c[3 * n + 2] as number;
     }
-    if (predicate(x / npf, y / npf, z / npf)) for (let a = 0; a < npf; a++) kept.push(faces.connectivity[f * npf + a] as number);
+    if (predicate(x / npf, y / npf, z / npf))
+      for (let a = 0; a < npf; a++) kept.push(faces.connectivity[f * npf + a] as number);
   }
   return { shape: faces.shape, connectivity: Int32Array.from(kept) };
 }
@@ -79,7 +89,10 @@ export function boundaryFaces(mesh: Mesh): FaceSet {
 }
 
 /** A copy of the mesh with extra named node and face sets. */
-export function withSets(mesh: Mesh, sets: { nodeSets?: Record<string, Int32Array>; faceSets?: Record<string, FaceSet> }): Mesh {
+export function withSets(
+  mesh: Mesh,
+  sets: { nodeSets?: Record<string, Int32Array>; faceSets?: Record<string, FaceSet> },
+): Mesh {
   const nodeSets = new Map(mesh.nodeSets);
   const faceSets = new Map(mesh.faceSets);
   for (const [k, v] of Object.entries(sets.nodeSets ?? {})) nodeSets.set(k, v);
@@ -101,10 +114,15 @@ export function meshVolume(mesh: Mesh): number {
       const J = new Float64Array(9);
       for (let a = 0; a < npe; a++) {
         const n = mesh.connectivity[e * npe + a] as number;
-        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) J[3 * i + j] = (J[3 * i + j] as number) + (mesh.coordinates[3 * n + i] as number) * (dN[3 * a + j] as number);
+        for (let i = 0; i < 3; i++)
+          for (let j = 0; j < 3; j++)
+            J[3 * i + j] =
+              (J[3 * i + j] as number) + (mesh.coordinates[3 * n + i] as number) * (dN[3 * a + j] as number);
       }
       const det =
-        J[0]! * (J[4]! * J[8]! - J[5]! * J[7]!) - J[1]! * (J[3]! * J[8]! - J[5]! * J[6]!) + J[2]! * (J[3]! * J[7]! - J[4]! * J[6]!);
+        J[0]! * (J[4]! * J[8]! - J[5]! * J[7]!) -
+        J[1]! * (J[3]! * J[8]! - J[5]! * J[6]!) +
+        J[2]! * (J[3]! * J[7]! - J[4]! * J[6]!);
       volume += det * (rule.weights[g] as number);
     }
   return volume;

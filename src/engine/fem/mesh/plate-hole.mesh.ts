@@ -59,8 +59,14 @@ export function plateWithHoleMesh(o: PlateWithHoleOptions): Mesh {
   sets.set("hole", mesh.faceSets.get("u0") as FaceSet);
   sets.set("bottom", mesh.faceSets.get("w0") as FaceSet);
   sets.set("front", mesh.faceSets.get("w1") as FaceSet);
-  sets.set("right", filterFaces(mesh, v1, (x) => x > W - tol));
-  sets.set("top", filterFaces(mesh, v1, (_x, y) => y > W - tol));
+  sets.set(
+    "right",
+    filterFaces(mesh, v1, (x) => x > W - tol),
+  );
+  sets.set(
+    "top",
+    filterFaces(mesh, v1, (_x, y) => y > W - tol),
+  );
   const nodeSets = new Map<string, Int32Array>();
   for (const [k, v] of sets) nodeSets.set(k, nodesOfFaces(v));
   return { ...mesh, faceSets: sets, nodeSets };

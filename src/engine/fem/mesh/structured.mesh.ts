@@ -24,13 +24,16 @@ export interface StructuredMeshOptions {
   readonly map: PointMap;
 }
 
+// prettier-ignore
 const KUHN_PATHS: ReadonlyArray<readonly [number, number, number]> = [
   [0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0],
 ];
 
 export function structuredMesh(options: StructuredMeshOptions): Mesh {
   const { nu, nv, nw, shape: shapeName, map } = options;
-  for (const n of [nu, nv, nw]) if (!Number.isInteger(n) || n < 1) throw new FemMeshError(`cell counts must be positive integers, got ${nu}x${nv}x${nw}`);
+  for (const n of [nu, nv, nw])
+    if (!Number.isInteger(n) || n < 1)
+      throw new FemMeshError(`cell counts must be positive integers, got ${nu}x${nv}x${nw}`);
   const shape = SOLID_SHAPES[shapeName];
   const quadratic = shapeName === "hex20" || shapeName === "tet10";
   const r = quadratic ? 2 : 1;
@@ -55,7 +58,8 @@ export function structuredMesh(options: StructuredMeshOptions): Mesh {
           corner[3 * c + 1] = r * (j + ((HEX8_CORNERS[3 * c + 1] as number) + 1) / 2);
           corner[3 * c + 2] = r * (k + ((HEX8_CORNERS[3 * c + 2] as number) + 1) / 2);
         }
-        const latOfCorner = (c: number): number => lat(corner[3 * c] as number, corner[3 * c + 1] as number, corner[3 * c + 2] as number);
+        const latOfCorner = (c: number): number =>
+          lat(corner[3 * c] as number, corner[3 * c + 1] as number, corner[3 * c + 2] as number);
         const mid = (p: number, q: number): number =>
           lat(
             ((corner[3 * p] as number) + (corner[3 * q] as number)) / 2,
@@ -72,7 +76,12 @@ export function structuredMesh(options: StructuredMeshOptions): Mesh {
         // Kuhn: walk from corner (0,0,0) to (1,1,1) one axis at a time.
         const cornerIndex = (dx: number, dy: number, dz: number): number => {
           for (let c = 0; c < 8; c++) {
-            if ((HEX8_CORNERS[3 * c] as number) === 2 * dx - 1 && (HEX8_CORNERS[3 * c + 1] as number) === 2 * dy - 1 && (HEX8_CORNERS[3 * c + 2] as number) === 2 * dz - 1) return c;
+            if (
+              (HEX8_CORNERS[3 * c] as number) === 2 * dx - 1 &&
+              (HEX8_CORNERS[3 * c + 1] as number) === 2 * dy - 1 &&
+              (HEX8_CORNERS[3 * c + 2] as number) === 2 * dz - 1
+            )
+              return c;
           }
           return -1;
         };
@@ -84,7 +93,8 @@ export function structuredMesh(options: StructuredMeshOptions): Mesh {
             verts.push(cornerIndex(pos[0] as number, pos[1] as number, pos[2] as number));
           }
           // Odd permutations give negatively oriented tets: swap two vertices.
-          const d = (p: number, q: number, comp: number): number => (corner[3 * (verts[q] as number) + comp] as number) - (corner[3 * (verts[p] as number) + comp] as number);
+          const d = (p: number, q: number, comp: number): number =>
+            (corner[3 * (verts[q] as number) + comp] as number) - (corner[3 * (verts[p] as number) + comp] as number);
           const det =
             d(0, 1, 0) * (d(0, 2, 1) * d(0, 3, 2) - d(0, 2, 2) * d(0, 3, 1)) -
             d(0, 1, 1) * (d(0, 2, 0) * d(0, 3, 2) - d(0, 2, 2) * d(0, 3, 0)) +
@@ -92,7 +102,8 @@ export function structuredMesh(options: StructuredMeshOptions): Mesh {
           if (det < 0) [verts[1], verts[2]] = [verts[2] as number, verts[1] as number];
           const base = e * npe;
           for (let c = 0; c < 4; c++) conn[base + c] = latOfCorner(verts[c] as number);
-          if (quadratic) TET10_EDGES.forEach(([p, q], m) => (conn[base + 4 + m] = mid(verts[p] as number, verts[q] as number)));
+          if (quadratic)
+            TET10_EDGES.forEach(([p, q], m) => (conn[base + 4 + m] = mid(verts[p] as number, verts[q] as number)));
           e++;
         }
       }
@@ -119,6 +130,7 @@ export function structuredMesh(options: StructuredMeshOptions): Mesh {
   for (let t = 0; t < conn.length; t++) conn[t] = newId[conn[t] as number] as number;
 
   // Side faces: element faces whose nodes all sit on one side of the parameter cube.
+  // prettier-ignore
   const sides: Array<[string, number, number]> = [
     ["u0", 0, 0], ["u1", 0, Lu - 1], ["v0", 1, 0], ["v1", 1, Lv - 1], ["w0", 2, 0], ["w1", 2, Lw - 1],
   ];
@@ -168,7 +180,13 @@ export interface BoxMeshOptions {
 export function boxMesh(o: BoxMeshOptions): Mesh {
   const [x0, y0, z0] = o.origin ?? [0, 0, 0];
   return renameSets(
-    structuredMesh({ nu: o.nx, nv: o.ny, nw: o.nz, shape: o.shape, map: (u, v, w) => [x0 + u * o.lengthM, y0 + v * o.widthM, z0 + w * o.heightM] }),
+    structuredMesh({
+      nu: o.nx,
+      nv: o.ny,
+      nw: o.nz,
+      shape: o.shape,
+      map: (u, v, w) => [x0 + u * o.lengthM, y0 + v * o.widthM, z0 + w * o.heightM],
+    }),
     BOX_NAMES,
   );
 }
@@ -186,6 +204,22 @@ export function cantileverMesh(o: Omit<BoxMeshOptions, "origin">): Mesh {
 }
 
 /** Plate in the x-y plane: a box whose thickness is along z. */
-export function plateMesh(o: { lengthM: number; widthM: number; thicknessM: number; nx: number; ny: number; nz?: number; shape: SolidShapeName }): Mesh {
-  return boxMesh({ lengthM: o.lengthM, widthM: o.widthM, heightM: o.thicknessM, nx: o.nx, ny: o.ny, nz: o.nz ?? 1, shape: o.shape });
+export function plateMesh(o: {
+  lengthM: number;
+  widthM: number;
+  thicknessM: number;
+  nx: number;
+  ny: number;
+  nz?: number;
+  shape: SolidShapeName;
+}): Mesh {
+  return boxMesh({
+    lengthM: o.lengthM,
+    widthM: o.widthM,
+    heightM: o.thicknessM,
+    nx: o.nx,
+    ny: o.ny,
+    nz: o.nz ?? 1,
+    shape: o.shape,
+  });
 }

@@ -32,7 +32,8 @@ export function eliminateDirichlet(A: CsrMatrix, constrained: Uint8Array, values
       rowEntries += (A.rowPtr[r + 1] as number) - (A.rowPtr[r] as number);
       continue;
     }
-    for (let q = A.rowPtr[r] as number; q < (A.rowPtr[r + 1] as number); q++) if (constrained[A.col[q] as number]) liftCount++;
+    for (let q = A.rowPtr[r] as number; q < (A.rowPtr[r + 1] as number); q++)
+      if (constrained[A.col[q] as number]) liftCount++;
   }
   const rows = Int32Array.from(rowsList);
   const rowPtr = new Int32Array(rows.length + 1);
@@ -96,7 +97,8 @@ export function reactions(e: DirichletElimination, x: Float64Array, bOriginal: F
   for (let k = 0; k < e.rows.length; k++) {
     const r = e.rows[k] as number;
     let s = 0;
-    for (let q = e.rowPtr[k] as number; q < (e.rowPtr[k + 1] as number); q++) s += (e.rowVal[q] as number) * (x[e.rowCol[q] as number] as number);
+    for (let q = e.rowPtr[k] as number; q < (e.rowPtr[k + 1] as number); q++)
+      s += (e.rowVal[q] as number) * (x[e.rowCol[q] as number] as number);
     out[r] = s - (bOriginal[r] as number);
   }
   return out;

@@ -12,7 +12,14 @@ import { elementMatrixCache } from "./element-matrix.cache";
 import { eliminateDirichlet, liftRightHandSide, reactions, type DirichletElimination } from "./dirichlet";
 import { solveLinear, type SolverOptions } from "./linear-solve";
 import { rigidBodyModes, restraintConditioning } from "./rigid-modes";
-import { forEachFacePoint, resolveFaces, resolveNodes, type FaceSelector, type NodeSelector, type Vec3 } from "./selectors";
+import {
+  forEachFacePoint,
+  resolveFaces,
+  resolveNodes,
+  type FaceSelector,
+  type NodeSelector,
+  type Vec3,
+} from "./selectors";
 
 /**
  * Static linear elasticity, K u = f. Units: m, N, Pa, J; temperature changes in K.
@@ -75,8 +82,10 @@ export function assembleElastic(model: ElasticModel, options: AssemblyOptions = 
   const factory = ELASTIC_ELEMENTS[element];
   if (!factory) throw new FemModelError(`unknown element "${String(element)}"`);
   const form = factory();
-  if (form.shape.name !== mesh.shape) throw new FemModelError(`element ${element} needs a ${form.shape.name} mesh, the mesh has ${mesh.shape} elements`);
-  if (model.temperatureChangeK && model.temperatureChangeK.length !== mesh.nodeCount) throw new FemModelError("temperatureChangeK needs one value per node");
+  if (form.shape.name !== mesh.shape)
+    throw new FemModelError(`element ${element} needs a ${form.shape.name} mesh, the mesh has ${mesh.shape} elements`);
+  if (model.temperatureChangeK && model.temperatureChangeK.length !== mesh.nodeCount)
+    throw new FemModelError("temperatureChangeK needs one value per node");
   const npe = form.shape.nodeCount;
   const ndof = 3 * npe;
   const graph = nodeGraph(mesh.nodeCount, mesh.connectivity, npe);
@@ -111,7 +120,9 @@ export function assembleElastic(model: ElasticModel, options: AssemblyOptions = 
     }
     if (!(minDet > 0)) throw new ElementDistortionError(e, minDet);
     addElementMatrix(K, graph, 3, nodes, matrix, slots);
-    if (alphaDT) for (let a = 0; a < npe; a++) for (let i = 0; i < 3; i++) f[3 * (nodes[a] as number) + i]! += fe[3 * a + i] as number;
+    if (alphaDT)
+      for (let a = 0; a < npe; a++)
+        for (let i = 0; i < 3; i++) f[3 * (nodes[a] as number) + i]! += fe[3 * a + i] as number;
     if (e % reportEvery === 0) {
       if (options.signal?.aborted) throw new CancelledError("assembly");
       options.onProgress?.({ stage: "assembly", fraction: e / mesh.elementCount });
@@ -132,7 +143,9 @@ export function assembleElastic(model: ElasticModel, options: AssemblyOptions = 
       });
   }
   if (restraintConditioning(rigidBodyModes(mesh.coordinates), constrained) < 1e-10)
-    throw new SingularModelError("the supports do not restrain all rigid-body motions (3 translations, 3 rotations): the stiffness matrix is singular");
+    throw new SingularModelError(
+      "the supports do not restrain all rigid-body motions (3 translations, 3 rotations): the stiffness matrix is singular",
+    );
   const loadVector = Float64Array.from(f);
   const elimination = eliminateDirichlet(K, constrained, values);
   liftRightHandSide(elimination, f);
@@ -144,7 +157,8 @@ function addLoads(model: ElasticModel, f: Float64Array): void {
   for (const load of model.loads ?? []) {
     switch (load.kind) {
       case "nodal":
-        for (const n of resolveNodes(mesh, load.nodes)) for (let i = 0; i < 3; i++) f[3 * n + i]! += load.forceN[i] as number;
+        for (const n of resolveNodes(mesh, load.nodes))
+          for (let i = 0; i < 3; i++) f[3 * n + i]! += load.forceN[i] as number;
         break;
       case "traction":
         forEachFacePoint(mesh, resolveFaces(mesh, load.faces), (nodes, table, g, dA) => {
@@ -170,12 +184,15 @@ function addLoads(model: ElasticModel, f: Float64Array): void {
         const xe = new Float64Array(3 * npe);
         for (let e = 0; e < mesh.elementCount; e++) {
           const nodes = mesh.connectivity.subarray(e * npe, e * npe + npe);
-          for (let a = 0; a < npe; a++) for (let i = 0; i < 3; i++) xe[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
+          for (let a = 0; a < npe; a++)
+            for (let i = 0; i < 3; i++) xe[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
           for (let g = 0; g < table.rule.count; g++) {
             const det = shapeGradientsDet(table, g, xe, grads);
             const c = det * (table.rule.weights[g] as number);
             for (let a = 0; a < npe; a++)
-              for (let i = 0; i < 3; i++) f[3 * (nodes[a] as number) + i]! += (table.N[g * npe + a] as number) * c * (load.forcePerVolumeNPerM3[i] as number);
+              for (let i = 0; i < 3; i++)
+                f[3 * (nodes[a] as number) + i]! +=
+                  (table.N[g * npe + a] as number) * c * (load.forcePerVolumeNPerM3[i] as number);
           }
         }
         break;
@@ -189,7 +206,10 @@ export interface ElasticSolution {
   readonly solver: PcgReport;
 }
 
-export function solveAssembledElastic(system: AssembledElasticSystem, options: ElasticSolveOptions = {}): ElasticSolution {
+export function solveAssembledElastic(
+  system: AssembledElasticSystem,
+  options: ElasticSolveOptions = {},
+): ElasticSolution {
   const x = new Float64Array(system.dofs);
   const solver = solveLinear(system.matrix, system.rhs, x, options, {
     blockSize: 3,
@@ -252,11 +272,19 @@ export function recoverElastic(system: AssembledElasticSystem, solution: Elastic
       }
       if (alphaDT) alphaDT[a] = material.thermalExpansionPerK * (model.temperatureChangeK![n] as number);
     }
-    energy += form.recover(xe, material.stiffnessPa, ue, alphaDT, gaussStress.subarray(6 * ngp * e, 6 * ngp * (e + 1)), nodalEl);
+    energy += form.recover(
+      xe,
+      material.stiffnessPa,
+      ue,
+      alphaDT,
+      gaussStress.subarray(6 * ngp * e, 6 * ngp * (e + 1)),
+      nodalEl,
+    );
     for (let a = 0; a < npe; a++) {
       const n = nodes[a] as number;
       counts[n] = (counts[n] as number) + 1;
-      for (let k = 0; k < 6; k++) nodalSum[6 * n + k] = (nodalSum[6 * n + k] as number) + (nodalEl[6 * a + k] as number);
+      for (let k = 0; k < 6; k++)
+        nodalSum[6 * n + k] = (nodalSum[6 * n + k] as number) + (nodalEl[6 * a + k] as number);
     }
   }
   const vm = new Float64Array(mesh.nodeCount);

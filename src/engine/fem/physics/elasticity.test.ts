@@ -18,7 +18,13 @@ function cantileverTip(element: ElasticElementName, shape: SolidShapeName, nx: n
   const b = 0.05;
   const mesh = cantileverMesh({ lengthM: 1, widthM: b, heightM: b, nx, ny: n, nz: n, shape });
   const r = solveElastic(
-    { mesh, element, material: steel, supports: [fixed("fixed")], loads: [{ kind: "traction", faces: "tip", tractionPa: [0, 0, -1000 / (b * b)] }] },
+    {
+      mesh,
+      element,
+      material: steel,
+      supports: [fixed("fixed")],
+      loads: [{ kind: "traction", faces: "tip", tractionPa: [0, 0, -1000 / (b * b)] }],
+    },
     { preconditioner: "ic0", tolerance: 1e-10 },
   );
   expect(r.summary.totalReactionN[2]).toBeCloseTo(1000, 4);
@@ -50,7 +56,11 @@ describe("cantilever against Timoshenko beam theory", () => {
 
   it("hex20 converges at about second order under uniform refinement (Richardson estimate)", () => {
     // The clamped edges are stress singularities, which caps the rate near 2.
-    const d = [cantileverTip("hex20", "hex20", 5, 1), cantileverTip("hex20", "hex20", 10, 2), cantileverTip("hex20", "hex20", 20, 4)];
+    const d = [
+      cantileverTip("hex20", "hex20", 5, 1),
+      cantileverTip("hex20", "hex20", 10, 2),
+      cantileverTip("hex20", "hex20", 20, 4),
+    ];
     expect(d[2]! > d[1]! && d[1]! > d[0]!).toBe(true);
     const order = Math.log2((d[1]! - d[0]!) / (d[2]! - d[1]!));
     expect(order).toBeGreaterThan(1.5);
@@ -61,14 +71,26 @@ describe("cantilever against Timoshenko beam theory", () => {
 describe("plate with a hole under uniaxial tension", () => {
   it("stress concentration factor within 5 % of Kirsch's 3.0", () => {
     const a = 0.01;
-    const mesh = plateWithHoleMesh({ holeRadiusM: a, halfWidthM: 10 * a, thicknessM: 0.1 * a, nAngular: 16, nRadial: 12, shape: "hex20", grading: 12 });
+    const mesh = plateWithHoleMesh({
+      holeRadiusM: a,
+      halfWidthM: 10 * a,
+      thicknessM: 0.1 * a,
+      nAngular: 16,
+      nRadial: 12,
+      shape: "hex20",
+      grading: 12,
+    });
     const sigma = 100e6;
     const r = solveElastic(
       {
         mesh,
         element: "hex20",
         material: steel,
-        supports: [{ nodes: "xSymmetry", ux: 0 }, { nodes: "ySymmetry", uy: 0 }, { nodes: "bottom", uz: 0 }],
+        supports: [
+          { nodes: "xSymmetry", ux: 0 },
+          { nodes: "ySymmetry", uy: 0 },
+          { nodes: "bottom", uz: 0 },
+        ],
         loads: [{ kind: "traction", faces: "right", tractionPa: [sigma, 0, 0] }],
       },
       { preconditioner: "ic0", tolerance: 1e-10 },
@@ -96,7 +118,12 @@ function uniaxialModulus(material: ElasticMaterial): number {
     {
       mesh,
       material,
-      supports: [{ nodes: "xmin", ux: 0 }, { nodes: origin, uy: 0, uz: 0 }, { nodes: yAxis, uz: 0 }, { nodes: zAxis, uy: 0 }],
+      supports: [
+        { nodes: "xmin", ux: 0 },
+        { nodes: origin, uy: 0, uz: 0 },
+        { nodes: yAxis, uz: 0 },
+        { nodes: zAxis, uy: 0 },
+      ],
       loads: [{ kind: "traction", faces: "xmax", tractionPa: [sigma, 0, 0] }],
     },
     { preconditioner: "ic0", tolerance: 1e-12 },
@@ -124,7 +151,12 @@ describe("cubic anisotropy", () => {
   it("an isotropic cubic set (C44 = (C11 − C12)/2) matches the isotropic material", () => {
     const iso = isotropicElastic({ youngsModulusPa: 100e9, poissonRatio: 0.25 });
     const D = iso.stiffnessPa;
-    const cubic = cubicElastic({ c11Pa: D[0]!, c12Pa: D[1]!, c44Pa: D[21]!, orientation: { x: [1, 2, 3], y: [3, 0, -1] } });
+    const cubic = cubicElastic({
+      c11Pa: D[0]!,
+      c12Pa: D[1]!,
+      c44Pa: D[21]!,
+      orientation: { x: [1, 2, 3], y: [3, 0, -1] },
+    });
     for (let k = 0; k < 36; k++) expect(cubic.stiffnessPa[k]! / 1e9).toBeCloseTo(D[k]! / 1e9, 6);
   });
 });
@@ -136,12 +168,19 @@ describe("thermal strain coupling", () => {
   const dT = new Float64Array(mesh.nodeCount).fill(100);
   it("a free bar expands by α ΔT L without stress", () => {
     const origin = selectNodes(mesh, (x, y, z) => x === 0 && y === 0 && z === 0);
-    const r = solveElastic({
-      mesh,
-      material,
-      temperatureChangeK: dT,
-      supports: [{ nodes: "xmin", ux: 0 }, { nodes: origin, uy: 0, uz: 0 }, { nodes: selectNodes(mesh, (x, y, z) => x === 0 && y === 0.1 && z === 0), uz: 0 }],
-    }, { tolerance: 1e-12 });
+    const r = solveElastic(
+      {
+        mesh,
+        material,
+        temperatureChangeK: dT,
+        supports: [
+          { nodes: "xmin", ux: 0 },
+          { nodes: origin, uy: 0, uz: 0 },
+          { nodes: selectNodes(mesh, (x, y, z) => x === 0 && y === 0.1 && z === 0), uz: 0 },
+        ],
+      },
+      { tolerance: 1e-12 },
+    );
     for (const n of mesh.nodeSets.get("xmax")!) expect(r.displacementM[3 * n]! / (alpha * 100)).toBeCloseTo(1, 8);
     expect(r.summary.maxVonMisesPa).toBeLessThan(1e-9 * E * alpha * 100);
   });
@@ -152,7 +191,12 @@ describe("thermal strain coupling", () => {
         mesh,
         material,
         temperatureChangeK: dT,
-        supports: [{ nodes: "xmin", ux: 0 }, { nodes: "xmax", ux: 0 }, { nodes: origin, uy: 0, uz: 0 }, { nodes: selectNodes(mesh, (x, y, z) => x === 0 && y === 0.1 && z === 0), uz: 0 }],
+        supports: [
+          { nodes: "xmin", ux: 0 },
+          { nodes: "xmax", ux: 0 },
+          { nodes: origin, uy: 0, uz: 0 },
+          { nodes: selectNodes(mesh, (x, y, z) => x === 0 && y === 0.1 && z === 0), uz: 0 },
+        ],
       },
       { tolerance: 1e-12 },
     );
@@ -168,7 +212,10 @@ describe("loads and errors", () => {
       mesh,
       material: steel,
       supports: [fixed("xmin")],
-      loads: [{ kind: "pressure", faces: "xmax", pressurePa: 1e6 }, { kind: "body", forcePerVolumeNPerM3: [0, 0, -7850 * 9.81] }],
+      loads: [
+        { kind: "pressure", faces: "xmax", pressurePa: 1e6 },
+        { kind: "body", forcePerVolumeNPerM3: [0, 0, -7850 * 9.81] },
+      ],
     });
     expect(r.summary.totalReactionN[0]).toBeCloseTo(1e6 * 0.01, 3);
     expect(r.summary.totalReactionN[2]).toBeCloseTo(7850 * 9.81 * 0.002, 6);
@@ -177,7 +224,9 @@ describe("loads and errors", () => {
     const mesh = boxMesh({ lengthM: 1, widthM: 1, heightM: 1, nx: 1, ny: 1, nz: 1, shape: "hex8" });
     expect(() => solveElastic({ mesh, material: steel, supports: [] })).toThrow(SingularModelError);
     // Only x fixed on one face: the body can still slide in y and z.
-    expect(() => solveElastic({ mesh, material: steel, supports: [{ nodes: "xmin", ux: 0 }] })).toThrow(SingularModelError);
+    expect(() => solveElastic({ mesh, material: steel, supports: [{ nodes: "xmin", ux: 0 }] })).toThrow(
+      SingularModelError,
+    );
   });
   it("progress is reported and cancellation stops the solve", () => {
     const mesh = cantileverMesh({ lengthM: 1, widthM: 0.05, heightM: 0.05, nx: 20, ny: 2, nz: 2, shape: "hex8" });
@@ -185,7 +234,12 @@ describe("loads and errors", () => {
     const token = { aborted: false };
     expect(() =>
       solveElastic(
-        { mesh, material: steel, supports: [fixed("fixed")], loads: [{ kind: "nodal", nodes: "tip", forceN: [0, 0, -10] }] },
+        {
+          mesh,
+          material: steel,
+          supports: [fixed("fixed")],
+          loads: [{ kind: "nodal", nodes: "tip", forceN: [0, 0, -10] }],
+        },
         {
           preconditioner: "jacobi",
           onProgress: (e) => {

@@ -27,13 +27,28 @@ export function buildPreconditioner(A: CsrMatrix, options: SolverOptions, contex
   // IC(0) and Jacobi grow with the mesh size.
   const name = options.preconditioner ?? "amg";
   const factory = PRECONDITIONERS[name];
-  if (!factory) throw new FemModelError(`unknown preconditioner "${String(name)}" (have: ${Object.keys(PRECONDITIONERS).join(", ")})`);
+  if (!factory)
+    throw new FemModelError(
+      `unknown preconditioner "${String(name)}" (have: ${Object.keys(PRECONDITIONERS).join(", ")})`,
+    );
   options.onProgress?.({ stage: "setup" });
   return factory(A, context);
 }
 
 /** Solves A x = b by PCG; `prebuilt` reuses a preconditioner of the same A (time stepping). */
-export function solveLinear(A: CsrMatrix, b: Float64Array, x: Float64Array, options: SolverOptions, context: SolveContext = {}, prebuilt?: Preconditioner): PcgReport {
+export function solveLinear(
+  A: CsrMatrix,
+  b: Float64Array,
+  x: Float64Array,
+  options: SolverOptions,
+  context: SolveContext = {},
+  prebuilt?: Preconditioner,
+): PcgReport {
   const M = prebuilt ?? buildPreconditioner(A, options, context);
-  return pcg(A, b, x, M, { tolerance: options.tolerance, maxIterations: options.maxIterations, onProgress: options.onProgress, signal: options.signal });
+  return pcg(A, b, x, M, {
+    tolerance: options.tolerance,
+    maxIterations: options.maxIterations,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
 }

@@ -8,7 +8,8 @@ export function rigidBodyModes(coordinates: Float64Array): Float64Array[] {
   const c = [0, 0, 0];
   for (let k = 0; k < n; k++) for (let i = 0; i < 3; i++) c[i]! += (coordinates[3 * k + i] as number) / n;
   let size = 0;
-  for (let k = 0; k < n; k++) for (let i = 0; i < 3; i++) size = Math.max(size, Math.abs((coordinates[3 * k + i] as number) - c[i]!));
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < 3; i++) size = Math.max(size, Math.abs((coordinates[3 * k + i] as number) - c[i]!));
   const s = size > 0 ? 1 / size : 1;
   const modes = Array.from({ length: 6 }, () => new Float64Array(3 * n));
   for (let k = 0; k < n; k++) {

@@ -34,7 +34,8 @@ export function forEachFacePoint(
   const count = faces.connectivity.length / npf;
   for (let f = 0; f < count; f++) {
     const nodes = faces.connectivity.subarray(f * npf, f * npf + npf);
-    for (let a = 0; a < npf; a++) for (let i = 0; i < 3; i++) xf[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
+    for (let a = 0; a < npf; a++)
+      for (let i = 0; i < 3; i++) xf[3 * a + i] = mesh.coordinates[3 * (nodes[a] as number) + i] as number;
     for (let g = 0; g < table.rule.count; g++) {
       const area = faceNormal(table, g, xf, normal);
       for (let i = 0; i < 3; i++) normal[i] = (normal[i] as number) / area;

@@ -10,7 +10,13 @@ import type { SolidShapeName } from "../elements/shape.types";
 import type { ElasticMaterial } from "../materials/elastic.types";
 import type { Mesh } from "../mesh/mesh.types";
 import { cantileverMesh } from "../mesh/structured.mesh";
-import { assembleElastic, fixed, recoverElastic, solveAssembledElastic, type ElasticResult } from "../physics/elasticity.problem";
+import {
+  assembleElastic,
+  fixed,
+  recoverElastic,
+  solveAssembledElastic,
+  type ElasticResult,
+} from "../physics/elasticity.problem";
 import type { SolverOptions } from "../physics/linear-solve";
 
 export interface CantileverSpec {

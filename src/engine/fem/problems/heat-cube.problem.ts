@@ -36,7 +36,11 @@ export function solveHeatCube(spec: HeatCubeSpec, options: SolverOptions = {}): 
   const result = solveSteadyHeat(
     {
       mesh,
-      material: thermalMaterial({ conductivityWPerMK: spec.conductivityWPerMK, densityKgM3: 0, heatCapacityJPerKgK: 0 }),
+      material: thermalMaterial({
+        conductivityWPerMK: spec.conductivityWPerMK,
+        densityKgM3: 0,
+        heatCapacityJPerKgK: 0,
+      }),
       fixedTemperatures: [
         { nodes: "xmin", temperatureK: spec.hotK },
         { nodes: "xmax", temperatureK: spec.coldK },

@@ -20,8 +20,11 @@ export function toVtu(mesh: Mesh, pointData: readonly VtuField[] = [], cellData:
   out.push("<UnstructuredGrid>");
   out.push(`<Piece NumberOfPoints="${mesh.nodeCount}" NumberOfCells="${mesh.elementCount}">`);
   const array = (f: VtuField, expected: number): void => {
-    if (f.values.length !== expected * f.components) throw new RangeError(`field ${f.name} has ${f.values.length} values, expected ${expected * f.components}`);
-    out.push(`<DataArray type="Float64" Name="${escapeXml(f.name)}" NumberOfComponents="${f.components}" format="ascii">`);
+    if (f.values.length !== expected * f.components)
+      throw new RangeError(`field ${f.name} has ${f.values.length} values, expected ${expected * f.components}`);
+    out.push(
+      `<DataArray type="Float64" Name="${escapeXml(f.name)}" NumberOfComponents="${f.components}" format="ascii">`,
+    );
     out.push(join(f.values));
     out.push("</DataArray>");
   };

@@ -4,12 +4,7 @@ import { chebyshevSmoother, estimateLambdaMax, type ChebyshevSmoother } from "./
 import { diagonal, multiply, type CsrMatrix } from "./csr.matrix";
 import { denseCholesky, type DenseCholesky } from "./dense-cholesky";
 import type { Preconditioner } from "./preconditioner.types";
-import {
-  galerkinProduct,
-  multiplySparse,
-  multiplyTransposed,
-  type RectangularCsr,
-} from "./sparse-products";
+import { galerkinProduct, multiplySparse, multiplyTransposed, type RectangularCsr } from "./sparse-products";
 import { tentativeProlongator } from "./tentative-prolongator";
 
 /**

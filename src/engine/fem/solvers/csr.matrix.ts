@@ -34,7 +34,8 @@ export function nodeGraph(nodeCount: number, connectivity: Int32Array, nodesPerE
   const marker = new Int32Array(nodeCount).fill(-1);
   const ptr = new Int32Array(nodeCount + 1);
   let maxIncidence = 0;
-  for (let n = 0; n < nodeCount; n++) maxIncidence = Math.max(maxIncidence, (incPtr[n + 1] as number) - (incPtr[n] as number));
+  for (let n = 0; n < nodeCount; n++)
+    maxIncidence = Math.max(maxIncidence, (incPtr[n + 1] as number) - (incPtr[n] as number));
   const scratch = new Int32Array(Math.max(1, maxIncidence * nodesPerElement));
   // Two passes: count, then fill, so the adjacency is one typed array.
   let adj = new Int32Array(0);
@@ -110,7 +111,14 @@ export function neighbourIndex(graph: NodeGraph, n: number, m: number): number {
  * Adds a dense element matrix (nodes.length·d square, node-major) into A.
  * `slots` is scratch of length nodes.length².
  */
-export function addElementMatrix(A: CsrMatrix, graph: NodeGraph, d: number, nodes: ArrayLike<number>, Ke: Float64Array, slots: Int32Array): void {
+export function addElementMatrix(
+  A: CsrMatrix,
+  graph: NodeGraph,
+  d: number,
+  nodes: ArrayLike<number>,
+  Ke: Float64Array,
+  slots: Int32Array,
+): void {
   const npe = nodes.length;
   const ndof = npe * d;
   for (let a = 0; a < npe; a++) {

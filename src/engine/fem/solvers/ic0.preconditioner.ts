@@ -33,7 +33,10 @@ export function ic0Preconditioner(A: CsrMatrix): Preconditioner {
   for (;;) {
     if (factor(n, ptr, col, orig, L, w, shift)) break;
     shift = shift === 0 ? 1e-3 : shift * 4;
-    if (shift > 1) throw new SingularModelError("incomplete Cholesky broke down even with a diagonal shift: the matrix is not positive definite");
+    if (shift > 1)
+      throw new SingularModelError(
+        "incomplete Cholesky broke down even with a diagonal shift: the matrix is not positive definite",
+      );
   }
   return {
     name: shift === 0 ? "ic0" : `ic0(shift=${shift})`,
@@ -48,13 +51,22 @@ export function ic0Preconditioner(A: CsrMatrix): Preconditioner {
         const end = (ptr[i + 1] as number) - 1;
         const zi = (z[i] as number) / (L[end] as number);
         z[i] = zi;
-        for (let q = ptr[i] as number; q < end; q++) z[col[q] as number] = (z[col[q] as number] as number) - (L[q] as number) * zi;
+        for (let q = ptr[i] as number; q < end; q++)
+          z[col[q] as number] = (z[col[q] as number] as number) - (L[q] as number) * zi;
       }
     },
   };
 }
 
-function factor(n: number, ptr: Int32Array, col: Int32Array, orig: Float64Array, L: Float64Array, w: Float64Array, shift: number): boolean {
+function factor(
+  n: number,
+  ptr: Int32Array,
+  col: Int32Array,
+  orig: Float64Array,
+  L: Float64Array,
+  w: Float64Array,
+  shift: number,
+): boolean {
   w.fill(0);
   for (let i = 0; i < n; i++) {
     const start = ptr[i] as number;

@@ -12,7 +12,10 @@ export interface PreconditionerContext {
 }
 
 export const PRECONDITIONERS = {
-  none: (_A: CsrMatrix, _context: PreconditionerContext): Preconditioner => ({ name: "none", apply: (r, z) => z.set(r) }),
+  none: (_A: CsrMatrix, _context: PreconditionerContext): Preconditioner => ({
+    name: "none",
+    apply: (r, z) => z.set(r),
+  }),
   jacobi: (A: CsrMatrix, _context: PreconditionerContext): Preconditioner => jacobiPreconditioner(A),
   ic0: (A: CsrMatrix, _context: PreconditionerContext): Preconditioner => ic0Preconditioner(A),
   amg: (A: CsrMatrix, context: PreconditionerContext): Preconditioner => amgPreconditioner(A, context),

@@ -8,7 +8,8 @@ export function jacobiPreconditioner(A: CsrMatrix): Preconditioner {
   const inv = new Float64Array(d.length);
   for (let i = 0; i < d.length; i++) {
     const v = d[i] as number;
-    if (!(v > 0)) throw new SingularModelError(`non-positive diagonal ${v} at unknown ${i}: the matrix is not positive definite`);
+    if (!(v > 0))
+      throw new SingularModelError(`non-positive diagonal ${v} at unknown ${i}: the matrix is not positive definite`);
     inv[i] = 1 / v;
   }
   return {

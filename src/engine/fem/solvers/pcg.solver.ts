@@ -36,7 +36,13 @@ export interface PcgReport {
   readonly preconditioner: string;
 }
 
-export function pcg(A: CsrMatrix, b: Float64Array, x: Float64Array, M: Preconditioner, options: PcgOptions = {}): PcgReport {
+export function pcg(
+  A: CsrMatrix,
+  b: Float64Array,
+  x: Float64Array,
+  M: Preconditioner,
+  options: PcgOptions = {},
+): PcgReport {
   const n = A.rows;
   const tolerance = options.tolerance ?? 1e-8;
   const maxIterations = options.maxIterations ?? Math.max(1000, 10 * Math.ceil(Math.sqrt(n)) * 10);
@@ -52,7 +58,13 @@ export function pcg(A: CsrMatrix, b: Float64Array, x: Float64Array, M: Precondit
     bnorm += (b[i] as number) ** 2;
   }
   bnorm = Math.sqrt(bnorm);
-  const report = (iterations: number, rel: number): PcgReport => ({ iterations, relativeResidual: rel, tolerance, maxIterations, preconditioner: M.name });
+  const report = (iterations: number, rel: number): PcgReport => ({
+    iterations,
+    relativeResidual: rel,
+    tolerance,
+    maxIterations,
+    preconditioner: M.name,
+  });
   if (bnorm === 0) {
     x.fill(0);
     return report(0, 0);
@@ -66,7 +78,10 @@ export function pcg(A: CsrMatrix, b: Float64Array, x: Float64Array, M: Precondit
     if (options.signal?.aborted) throw new CancelledError("solve");
     multiply(A, p, q);
     const pq = dot(p, q);
-    if (!(pq > 0)) throw new SingularModelError(`the system matrix is singular or indefinite (pᵀAp = ${pq} at iteration ${it}): check that the model is restrained`);
+    if (!(pq > 0))
+      throw new SingularModelError(
+        `the system matrix is singular or indefinite (pᵀAp = ${pq} at iteration ${it}): check that the model is restrained`,
+      );
     const alpha = rz / pq;
     let rr = 0;
     for (let i = 0; i < n; i++) {
@@ -76,8 +91,10 @@ export function pcg(A: CsrMatrix, b: Float64Array, x: Float64Array, M: Precondit
       rr += ri * ri;
     }
     rel = Math.sqrt(rr) / bnorm;
-    if (!Number.isFinite(rel)) throw new SingularModelError("conjugate gradients produced a non-finite residual: the system is singular");
-    if (options.onProgress && it % every === 0) options.onProgress({ stage: "solve", iteration: it, relativeResidual: rel });
+    if (!Number.isFinite(rel))
+      throw new SingularModelError("conjugate gradients produced a non-finite residual: the system is singular");
+    if (options.onProgress && it % every === 0)
+      options.onProgress({ stage: "solve", iteration: it, relativeResidual: rel });
     if (rel <= tolerance) return report(it, rel);
     M.apply(r, z);
     const rzNew = dot(r, z);

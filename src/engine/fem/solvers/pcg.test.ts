@@ -10,8 +10,7 @@ function laplacian(n: number) {
   const conn = new Int32Array(2 * (n - 1));
   for (let i = 0; i < n - 1; i++) conn.set([i, i + 1], 2 * i);
   const A = csrFromGraph(nodeGraph(n, conn, 2), 1);
-  for (let r = 0; r < n; r++)
-    for (let q = A.rowPtr[r]!; q < A.rowPtr[r + 1]!; q++) A.val[q] = A.col[q] === r ? 2 : -1;
+  for (let r = 0; r < n; r++) for (let q = A.rowPtr[r]!; q < A.rowPtr[r + 1]!; q++) A.val[q] = A.col[q] === r ? 2 : -1;
   return A;
 }
 
@@ -38,6 +37,8 @@ describe("preconditioned conjugate gradients", () => {
   });
 
   it("an iteration limit raises ConvergenceError", () => {
-    expect(() => pcg(A, b, new Float64Array(n), jacobiPreconditioner(A), { tolerance: 1e-12, maxIterations: 5 })).toThrow(ConvergenceError);
+    expect(() =>
+      pcg(A, b, new Float64Array(n), jacobiPreconditioner(A), { tolerance: 1e-12, maxIterations: 5 }),
+    ).toThrow(ConvergenceError);
   });
 });

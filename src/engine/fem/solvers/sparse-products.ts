@@ -197,7 +197,6 @@ export function galerkinProduct(
   return multiplySparse(transpose(P), AP, coarseGroups, fineGroups);
 }
 
-
 /** y = Aᵀ x without forming Aᵀ (scatter over A's rows). */
 export function multiplyTransposed(A: RectangularCsr, x: Float64Array, y: Float64Array): void {
   const { rows, rowPtr, col, val } = A;
