@@ -7,6 +7,7 @@ import { openStore } from "../src/store/data-source";
 import { recordsOf, startReplayServer, emptyData, type RecordSet } from "../tests/ingest/support/replay-server";
 import { sharedDataDir } from "./support/repo-root";
 import { ensureDatabase } from "./support/bench-database";
+import { measureCopyFloor } from "./support/copy-floor";
 
 /**
  * bench:ingest — end-to-end ingestion throughput and memory: recorded OQMD and JARVIS
@@ -25,6 +26,9 @@ import { ensureDatabase } from "./support/bench-database";
  * PostgreSQL, created when missing; its tables are emptied and the server checkpointed
  * before each run, see checkpoint).
  * BENCH_SIZES overrides the sizes (default "50000,200000").
+ * A first line, {"floor","rows","rowsPerSecond","seconds"}, is the server's rate for a bare
+ * COPY of 1M rows into an indexed table (see copy-floor): the yardstick the runs' rates
+ * are read against on a machine whose speed varies.
  */
 const OQMD_FILE = ["fixtures", "oqmd", "oqmdapi_formationenergy_data_rebuilt_matsciml_devset.json"];
 const JARVIS_FILES = [
@@ -203,6 +207,7 @@ async function main(): Promise<void> {
 
   const databaseUrl = process.env["DATABASE_URL"] || "postgres://postgres@127.0.0.1:5432/matgraph_bench_ingest";
   await ensureDatabase(databaseUrl);
+  process.stdout.write(`${JSON.stringify(await measureCopyFloor(databaseUrl))}\n`);
   const sizes = (process.env["BENCH_SIZES"] ?? "50000,200000").split(",").map(Number);
   for (const source of ["OQMD", "JARVIS"]) {
     for (const size of sizes) {
