@@ -8,6 +8,8 @@ export interface CopyFloor {
   readonly rows: number;
   readonly rowsPerSecond: number;
   readonly seconds: number;
+  /** Whether the server checkpointed first (it needs the right to, see ingest.bench's checkpoint). */
+  readonly checkpointed: boolean;
 }
 
 const KEYS = ["band_gap", "bulk_modulus", "density", "formation_energy", "hull", "shear_modulus", "volume", "debye"];
@@ -28,7 +30,10 @@ export async function measureCopyFloor(databaseUrl: string, rows = 1_000_000): P
       `CREATE TABLE ${table} (id bigint PRIMARY KEY, key text COLLATE "C" NOT NULL, value double precision)`,
     );
     await client.query(`CREATE INDEX ${table}_key_value ON ${table} (key, value)`);
-    await client.query("CHECKPOINT").catch(() => undefined); // as the ingest runs: see ingest.bench's checkpoint
+    const checkpointed = await client.query("CHECKPOINT").then(
+      () => true,
+      () => false,
+    );
     // The rows' text is made before the clock starts: the floor is the server's, not this process's.
     const chunks: string[] = [];
     let rng = 12345;
@@ -48,6 +53,7 @@ export async function measureCopyFloor(databaseUrl: string, rows = 1_000_000): P
       rows,
       rowsPerSecond: Math.round(rows / seconds),
       seconds: +seconds.toFixed(2),
+      checkpointed,
     };
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);

@@ -107,21 +107,8 @@ const N = NaN;
 
 // symbol, Pettifor Mendeleev number, period, group, χ Pauling, r_cov pm, T_m K,
 // configuration beyond the noble-gas core, density g/cm³, gap eV, moment μB, space group, IE1 eV
-type Row = readonly [
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-  number,
-  string,
-  number,
-  number,
-  number,
-  number,
-  number,
-];
+// prettier-ignore
+type Row = readonly [string, number, number, number, number, number, number, string, number, number, number, number, number];
 
 const ROWS: readonly Row[] = [
   ["H", 103, 1, 1, 2.2, 31, 13.99, "1s1", 0.0867, 15, 0, 194, 13.598],
